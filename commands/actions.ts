@@ -1,0 +1,108 @@
+/** The buttons on status and result messages: Cancel, Retry, Variations, Upscale, Animate, Delete. */
+import type { ActionInvocation } from '../src/invocation.js';
+import { UserError } from '../src/errors.js';
+import type { GenerationJob, GenerationRequest } from '../src/generation.js';
+import type { MediaRef } from '../src/model.js';
+import type { Responder } from '../src/ports.js';
+import { textView } from '../src/view.js';
+import { animateImage, imagesOf } from './animate.js';
+import { canControl, onlyOwnerMessage } from './permissions.js';
+import { startedView } from './replies.js';
+import { resolveModel } from './resolve-request.js';
+import type { CommandServices } from './services.js';
+import { startGeneration } from './start-generation.js';
+
+const GONE = 'That generation is no longer available (results are kept for a week). Start a new one with `/generate`.';
+
+async function loadJob(s: CommandServices, jobId: string): Promise<GenerationJob> {
+  const job = await s.queue.get(jobId);
+  if (!job) throw new UserError('not_found', GONE);
+  return job;
+}
+
+function outputImage(job: GenerationJob, arg: string | undefined): MediaRef {
+  const outputs = imagesOf(job.outcome?.outputs ?? []);
+  const index = arg ? Number(arg) : 0;
+  const image = outputs[Number.isInteger(index) && index >= 0 ? index : 0] ?? outputs[0];
+  if (!image) throw new UserError('not_found', 'That result has no image to use yet. Wait until it is done.');
+  return image;
+}
+
+export async function cancelJob(s: CommandServices, job: GenerationJob, actor: ActionInvocation['actor'], responder: Responder): Promise<void> {
+  if (!canControl(actor, job)) throw new UserError('forbidden', onlyOwnerMessage(job, 'cancel'));
+  const result = await s.queue.requestCancel(job.id, actor);
+  if (result === 'already_finished') {
+    await responder.reply(textView('That job had already finished.'), { ephemeral: true });
+  } else if (result === 'not_found') {
+    throw new UserError('not_found', GONE);
+  } else {
+    await responder.settle?.(textView('Cancelling. Cancelled jobs are not billed.'));
+  }
+}
+
+async function upscaleRequest(s: CommandServices, job: GenerationJob, image: MediaRef): Promise<GenerationRequest> {
+  const settings = await s.settings.get(job.workspace);
+  const model = await resolveModel(s, job.request.provider, settings.defaultUpscaleModel);
+  const width = image.width ?? job.request.width ?? 1024;
+  const height = image.height ?? job.request.height ?? 1024;
+  const size = model.params.size;
+  const clamp = (v: number, max?: number) => Math.max(1, Math.min(Math.round(v), max ?? v));
+  // Topaz's schemas take the target size; 2x is the usual upscale.
+  const params: Record<string, unknown> = {};
+  const schema = model.inputSchema as { properties?: Record<string, { enum?: unknown[] }> } | undefined;
+  const modelEnum = schema?.properties?.['model']?.enum;
+  if (Array.isArray(modelEnum) && modelEnum.length > 0) params['model'] = modelEnum[0];
+  return {
+    provider: job.request.provider,
+    modelId: model.id,
+    kind: 'enhance',
+    prompt: '',
+    width: clamp(width * 2, size?.width.max),
+    height: clamp(height * 2, size?.height.max),
+    count: 1,
+    inputs: [{ role: 'image', media: image }],
+    params,
+  };
+}
+
+export function createActionHandler(s: CommandServices) {
+  return async function handleAction(invocation: ActionInvocation, responder: Responder): Promise<void> {
+    const { action, jobId, arg } = invocation.action;
+    const job = await loadJob(s, jobId);
+    const base = {
+      invocationId: invocation.id,
+      workspace: job.workspace,
+      actor: invocation.actor,
+      placement: { kind: 'here' as const, conversation: job.thread },
+      parentJobId: job.id,
+    };
+    switch (action) {
+      case 'cancel':
+        return cancelJob(s, job, invocation.actor, responder);
+      case 'retry': {
+        const started = await startGeneration(s, { ...base, request: job.request });
+        return void (await responder.settle?.(startedView(started)));
+      }
+      case 'variations': {
+        const started = await startGeneration(s, { ...base, request: { ...job.request, seed: s.randomSeed() } });
+        return void (await responder.settle?.(startedView(started)));
+      }
+      case 'upscale': {
+        const request = await upscaleRequest(s, job, outputImage(job, arg));
+        const started = await startGeneration(s, { ...base, request });
+        return void (await responder.settle?.(startedView(started)));
+      }
+      case 'animate': {
+        const started = await animateImage(s, { ...base, image: outputImage(job, arg), args: {} });
+        return void (await responder.settle?.(startedView(started)));
+      }
+      case 'delete': {
+        if (!canControl(invocation.actor, job)) throw new UserError('forbidden', onlyOwnerMessage(job, 'delete'));
+        const platform = await s.platforms.forWorkspace(job.workspace);
+        if (!job.outcome) await s.queue.requestCancel(job.id, invocation.actor);
+        await platform.delete(job.statusMessage);
+        return void (await responder.settle?.(textView('Deleted.')));
+      }
+    }
+  };
+}

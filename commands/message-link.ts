@@ -1,0 +1,29 @@
+/**
+ * Parses links to messages that users paste into `/animate message_link:…`:
+ * Discord `https://discord.com/channels/<guild>/<channel>/<message>` and
+ * Slack `https://<team>.slack.com/archives/<channel>/p<ts without dot>[?thread_ts=…]`.
+ */
+import type { MessageRef, PlatformKind } from '../src/model.js';
+
+export function parseMessageLink(link: string, platform: PlatformKind, workspaceId: string): MessageRef | undefined {
+  let url: URL;
+  try {
+    url = new URL(link.trim().replace(/^<|>$/g, ''));
+  } catch {
+    return undefined;
+  }
+  if (platform === 'discord') {
+    const m = /^\/channels\/(\d+|@me)\/(\d+)\/(\d+)\/?$/.exec(url.pathname);
+    if (!m || !/(^|\.)discord(app)?\.com$/.test(url.hostname)) return undefined;
+    if (m[1] !== workspaceId) return undefined;
+    return { platform, workspaceId, channelId: m[2]!, messageId: m[3]! };
+  }
+  if (platform === 'slack') {
+    const m = /^\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})\/?$/.exec(url.pathname);
+    if (!m) return undefined;
+    const threadTs = url.searchParams.get('thread_ts') ?? undefined;
+    const ts = `${m[2]}.${m[3]}`;
+    return { platform, workspaceId, channelId: m[1]!, messageId: ts, ...(threadTs && threadTs !== ts ? { threadId: threadTs } : {}) };
+  }
+  return undefined;
+}

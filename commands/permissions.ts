@@ -1,0 +1,11 @@
+/** Who may control a job: the person who asked for it, or a workspace admin. */
+import type { GenerationJob } from '../src/generation.js';
+import type { Actor } from '../src/model.js';
+
+export function canControl(actor: Actor, job: Pick<GenerationJob, 'requester'>): boolean {
+  return actor.userId === job.requester.userId || actor.isAdmin;
+}
+
+export function onlyOwnerMessage(job: Pick<GenerationJob, 'requester'>, verb: string): string {
+  return `Only <@${job.requester.userId}> or an admin can ${verb} this.`;
+}

@@ -1,0 +1,91 @@
+/**
+ * From parsed arguments to a validated GenerationRequest: picks provider and model (workspace
+ * defaults), turns attachments and pasted image links into inputs, and checks everything
+ * against the model before anything is posted or spent.
+ */
+import type { CommandArgs } from '../src/command.js';
+import type { ModelInfo } from '../src/catalog.js';
+import { UserError } from '../src/errors.js';
+import { ProviderId, type GenerationInput, type GenerationRequest } from '../src/generation.js';
+import { isImageMime, isVideoMime, MediaRef, type WorkspaceRef } from '../src/model.js';
+import { buildGenerationRequest, checkModelKind, unknownModelError } from '../src/model-check.js';
+import { extractImageUrls } from '../src/prompt-media.js';
+import type { CommandServices } from './services.js';
+
+export interface RequestSource {
+  workspace: WorkspaceRef;
+  args: CommandArgs;
+  /** Files that came with the invocation (and any attachment options). */
+  attachments: MediaRef[];
+  /** Force a kind: animate always wants video. */
+  kind?: 'image' | 'video';
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** Attachments given as typed options (Discord) arrive in args; text commands bring them on the invocation. */
+function attachmentsFromArgs(args: CommandArgs): MediaRef[] {
+  const found: MediaRef[] = [];
+  for (const value of Object.values(args)) {
+    const list = Array.isArray(value) ? value : [value];
+    for (const item of list) {
+      const parsed = MediaRef.safeParse(item);
+      if (parsed.success) found.push(parsed.data);
+    }
+  }
+  return found;
+}
+
+export function checkInputs(media: MediaRef[], maxBytes: number): void {
+  for (const m of media) {
+    const name = m.name ? `\`${m.name}\`` : 'That file';
+    if (m.sizeBytes !== undefined && m.sizeBytes > maxBytes) {
+      throw new UserError('input_too_big', `${name} is ${formatMb(m.sizeBytes)}; the limit is ${formatMb(maxBytes)}. Try a smaller image.`);
+    }
+    if (m.mimeType && !isImageMime(m.mimeType) && !isVideoMime(m.mimeType)) {
+      throw new UserError('input_unsupported', `${name} is a \`${m.mimeType}\` file; I can use PNG, JPEG, WebP, GIF or HEIC images.`);
+    }
+  }
+}
+
+export async function resolveModel(s: CommandServices, provider: ProviderId, modelId: string): Promise<ModelInfo> {
+  const model = await s.catalog.get(provider, modelId);
+  if (model) return model;
+  const all = await s.catalog.list(provider);
+  throw unknownModelError(modelId, all.map((m) => m.id));
+}
+
+export async function resolveRequest(s: CommandServices, source: RequestSource): Promise<GenerationRequest> {
+  const { args, workspace } = source;
+  const settings = await s.settings.get(workspace);
+  const provider = ProviderId.parse(typeof args['provider'] === 'string' ? args['provider'] : settings.defaultProvider);
+
+  const wantsVideo = source.kind === 'video' || args['video'] === true;
+  const modelId =
+    typeof args['model'] === 'string' && args['model'].length > 0
+      ? args['model']
+      : wantsVideo
+        ? settings.defaultVideoModel
+        : settings.defaultImageModel;
+  const model = await resolveModel(s, provider, modelId);
+  if (wantsVideo) checkModelKind(model, 'video');
+  else if (source.kind === 'image') checkModelKind(model, 'image');
+
+  const rawPrompt = typeof args['prompt'] === 'string' ? args['prompt'] : '';
+  const { text: prompt, urls } = extractImageUrls(rawPrompt);
+  const media: MediaRef[] = [
+    ...source.attachments,
+    ...attachmentsFromArgs(args),
+    ...urls.map((url): MediaRef => ({ url, source: 'url' })),
+  ];
+  // The same file can arrive both as an attachment and as an option: keep one.
+  const unique = media.filter((m, i) => media.findIndex((o) => o.url === m.url) === i);
+  checkInputs(unique, s.limits.maxInputBytes);
+
+  // Video: the first image is where the clip starts, others are references. Image: all are inputs.
+  const roleOf = (i: number): GenerationInput['role'] => (model.kind === 'video' ? (i === 0 ? 'start_image' : 'reference') : 'image');
+  const inputs: GenerationInput[] = unique.map((m, i) => ({ role: roleOf(i), media: m }));
+  return buildGenerationRequest({ ...args, prompt }, model, { provider, inputs });
+}

@@ -1,0 +1,25 @@
+/** All routes of the product, for the dispatcher. */
+import type { ArgumentParsers, Routes } from '../src/dispatcher.js';
+import { createActionHandler } from './actions.js';
+import { createAnimateRoute } from './animate.js';
+import { createAutocompleteHandler } from './autocomplete.js';
+import { createGenerateRoute } from './generate.js';
+import { createManagementRoutes, createSubmitHandler } from './manage.js';
+import { createMentionHandler } from './mention.js';
+import { createReactionHandler } from './reaction.js';
+import type { CommandServices } from './services.js';
+import { createShortcutHandler } from './shortcut.js';
+
+export function createRoutes(s: CommandServices, parsers: ArgumentParsers): Routes {
+  const generate = createGenerateRoute(s);
+  const animate = createAnimateRoute(s);
+  return {
+    commands: { [generate.spec.name]: generate, [animate.spec.name]: animate, ...createManagementRoutes(s) },
+    action: createActionHandler(s),
+    reaction: createReactionHandler(s),
+    mention: createMentionHandler(s, parsers),
+    shortcut: createShortcutHandler(s, parsers),
+    autocomplete: createAutocompleteHandler(s),
+    submit: createSubmitHandler(s),
+  };
+}

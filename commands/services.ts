@@ -1,0 +1,42 @@
+/**
+ * Everything a command may use, handed in by the composition root. Commands reach the world
+ * only through these ports.
+ */
+import type { ProviderId } from '../src/generation.js';
+import type { Logger } from '../src/logger.js';
+import type {
+  Clock,
+  CredentialStore,
+  GenerationProvider,
+  GenerationQueue,
+  MessageIndex,
+  ModelCatalog,
+  PlatformDirectory,
+  SettingsStore,
+} from '../src/ports.js';
+
+export interface CommandLimits {
+  /** How long a job may take before it is stopped (provider cancel, user told). */
+  jobDeadlineMs: number;
+  /** Largest input file accepted (Slack/Discord attachments, pasted links). */
+  maxInputBytes: number;
+}
+
+export interface CommandServices {
+  queue: GenerationQueue;
+  catalog: ModelCatalog;
+  platforms: PlatformDirectory;
+  settings: SettingsStore;
+  credentials: CredentialStore;
+  messageIndex: MessageIndex;
+  providers: Partial<Record<ProviderId, GenerationProvider>>;
+  /** True when the operator configured a server-wide key for this provider (e.g. KREA_API_TOKEN). */
+  hasDefaultCredentials(provider: ProviderId): boolean;
+  /** True when BOT_ENCRYPTION_KEY is set, so per-workspace keys can be stored. */
+  canStoreCredentials: boolean;
+  clock: Clock;
+  logger: Logger;
+  limits: CommandLimits;
+  /** Random seeds for Variations (injectable so tests are repeatable). */
+  randomSeed(): number;
+}

@@ -1,0 +1,153 @@
+/**
+ * The only reader of process.env. One zod schema; every problem is reported at once with the
+ * variable's name, what is wrong and an example. Secret values are never echoed back.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (example: string) =>
+  z.string().url({ message: `must be a URL, for example ${example}` });
+
+const optionalUrl = (example: string) =>
+  optionalString.pipe(url(example).optional());
+
+/** 32 bytes, given as 64 hex characters or as base64. */
+const encryptionKey = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  let bytes: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(value)) bytes = Buffer.from(value, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) bytes = Buffer.from(value, 'base64');
+  if (!bytes || bytes.length !== 32) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be 32 bytes: 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const port = z.coerce
+  .number({ message: 'must be a port number, for example 3000' })
+  .int()
+  .min(0, { message: 'must be a port number between 0 and 65535, for example 3000' })
+  .max(65535, { message: 'must be a port number between 0 and 65535, for example 3000' });
+
+/** Names of variables that hold secrets: their values never appear in any message. */
+export const SECRET_VARIABLES = [
+  'KREA_API_TOKEN',
+  'KREV_API_KEY',
+  'KPAINTER_API_KEY',
+  'BOT_ENCRYPTION_KEY',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'DISCORD_TOKEN',
+  'ADMIN_PASSWORD',
+] as const;
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent (for example info)',
+    })
+    .default('info'),
+  BOT_ROLE: z
+    .enum(['all', 'ingress', 'worker'], { message: 'must be all, ingress or worker (for example all)' })
+    .default('all'),
+  PORT: port.default(3000),
+  /** Interface the HTTP server binds to. Local mode keeps loopback unless told otherwise. */
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl('https://bot.example.com'),
+  REDIS_URL: optionalUrl('redis://127.0.0.1:6379'),
+  /** Key prefix for everything in Redis; use a hash tag like {genbot} on Redis Cluster. */
+  REDIS_PREFIX: z.string().min(1).default('genbot'),
+  BOT_ENCRYPTION_KEY: encryptionKey,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  JOB_DEADLINE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  MAX_INPUT_MB: z.coerce.number().positive().max(75).default(20),
+
+  KREA_API_URL: url('https://api.krea.ai').default('https://api.krea.ai'),
+  KREA_API_TOKEN: optionalString,
+  KREV_API_URL: url('https://app.krev.ai/api/v1').default('https://app.krev.ai/api/v1'),
+  KREV_API_KEY: optionalString,
+  KPAINTER_API_URL: url('https://api.kpainter.ai/openapi/v1').default('https://api.kpainter.ai/openapi/v1'),
+  KPAINTER_API_KEY: optionalString,
+
+  SLACK_API_URL: url('https://slack.com/api/').default('https://slack.com/api/'),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+
+  DISCORD_API_URL: url('https://discord.com/api').default('https://discord.com/api'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  /** Privileged intent: only when the operator turned it on in the developer portal. */
+  DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+
+  ADMIN_PASSWORD: optionalString,
+
+  /** `npm run simulate:krea`: where the standalone Krea simulator listens. */
+  KREA_SIMULATOR_PORT: port.default(4010),
+  /** Seconds a simulated job takes (0.1 to 600); default: the model's average scaled down to a few seconds. */
+  KREA_SIMULATOR_JOB_SECONDS: z.coerce.number().min(0.1).max(600).optional(),
+});
+
+export type Config = z.infer<typeof schema> & {
+  /** True when no platform token is configured: the bot starts the local playground. */
+  localMode: boolean;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Configuration has ${problems.length} problem(s):\n` + problems.map((p) => `  - ${p}`).join('\n'));
+  }
+}
+
+/** Parses an environment (process.env by default); throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? '?');
+      // zod messages never include the received value for our schemas; keep it that way for secrets.
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  const c = result.success ? result.data : undefined;
+  if (c) {
+    if (c.SLACK_APP_TOKEN && !c.SLACK_APP_TOKEN.startsWith('xapp-')) {
+      problems.push('SLACK_APP_TOKEN: must be an app-level token starting with xapp- (Socket Mode)');
+    }
+    const oauth = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET];
+    if (oauth.some(Boolean) && !oauth.every(Boolean)) {
+      problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: set all three to install in many workspaces, or none');
+    }
+    const slackConfigured = !!(c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID);
+    if (slackConfigured && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN=xapp-… for Socket Mode)');
+    }
+    if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
+      problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');
+    }
+    const storesKeys = slackConfigured && !!c.SLACK_CLIENT_ID;
+    if (storesKeys && !c.BOT_ENCRYPTION_KEY && c.NODE_ENV === 'production') {
+      problems.push('BOT_ENCRYPTION_KEY: required in production to encrypt stored tokens (generate one with `openssl rand -hex 32`)');
+    }
+  }
+  if (problems.length > 0 || !c) throw new ConfigError(problems);
+  return { ...c, localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
+}

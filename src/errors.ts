@@ -1,0 +1,110 @@
+/**
+ * Three kinds of failure, told apart because each is handled differently:
+ * - UserError: the user can fix it; shown as-is (short, actionable), never logged as an error.
+ * - ProviderError: a generation API refused or broke; `retryable` decides whether the job retries.
+ * - PlatformError: Slack/Discord refused or rate-limited a call; `retryAfterMs` when known.
+ * Anything else is a bug: logged with a reference id that the user sees.
+ */
+
+export type UserErrorCode =
+  | 'bad_flag'
+  | 'bad_value'
+  | 'missing_value'
+  | 'unknown_model'
+  | 'model_retired'
+  | 'no_credentials'
+  | 'out_of_balance'
+  | 'plan_required'
+  | 'input_too_big'
+  | 'input_unsupported'
+  | 'moderation'
+  | 'forbidden'
+  | 'not_found'
+  | 'quota'
+  | 'rate_limited'
+  | 'invalid_key'
+  | 'provider_unavailable'
+  | 'other';
+
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    readonly code: UserErrorCode,
+    /** The exact text the user sees. Neutral markdown (see view.ts). */
+    readonly userMessage: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(userMessage);
+  }
+}
+
+export type ProviderErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'out_of_balance'
+  | 'plan_required'
+  | 'not_found'
+  | 'model_retired'
+  | 'invalid_asset'
+  | 'backlog_full'
+  | 'server_error'
+  | 'timeout'
+  | 'network'
+  | 'bad_response'
+  | 'moderation'
+  | 'failed';
+
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly provider: string;
+  readonly code: ProviderErrorCode;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  /** What to tell the user when this error is final. */
+  readonly userMessage: string;
+  /** For 410: the model to use instead. */
+  readonly replacement: string | undefined;
+  constructor(init: {
+    provider: string;
+    code: ProviderErrorCode;
+    retryable: boolean;
+    message: string;
+    userMessage: string;
+    status?: number;
+    retryAfterMs?: number;
+    replacement?: string;
+    cause?: unknown;
+  }) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.provider = init.provider;
+    this.code = init.code;
+    this.retryable = init.retryable;
+    this.status = init.status;
+    this.retryAfterMs = init.retryAfterMs;
+    this.userMessage = init.userMessage;
+    this.replacement = init.replacement;
+  }
+}
+
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    readonly platform: string,
+    readonly code: 'rate_limited' | 'not_found' | 'forbidden' | 'too_large' | 'invalid_auth' | 'other',
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A short id a user can quote to an admin; the same id is in the log line. */
+export function newErrorRef(): string {
+  return Math.random().toString(36).slice(2, 8).toUpperCase();
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}

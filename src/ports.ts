@@ -1,0 +1,191 @@
+/**
+ * The ports: what the core needs from the world, and nothing more. Concrete implementations live
+ * in adapters/ and jobs/; only src/main/ puts them together. Every I/O method takes an AbortSignal.
+ */
+import type { ModelInfo } from './catalog.js';
+import type { GenerationJob, GenerationRequest, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
+import type { Actor, ConversationRef, MediaFile, MediaRef, MessageRef, PlatformKind, WorkspaceRef } from './model.js';
+import type { MessageView } from './view.js';
+
+// ---------------------------------------------------------------- chat platforms
+
+export interface OutgoingFile extends MediaFile {
+  altText?: string;
+}
+
+export interface UploadResult {
+  /** Platform-hosted references to what was uploaded (for the index of bot messages). */
+  media: MediaRef[];
+  /** The message(s) that now hold the files, when the platform tells. */
+  messages: MessageRef[];
+}
+
+/** Outbound only and stateless: built from a workspace's token; workers need nothing else. */
+export interface ChatPlatform {
+  readonly platform: PlatformKind;
+  post(to: ConversationRef, view: MessageView, signal?: AbortSignal): Promise<MessageRef>;
+  /**
+   * `progress` edits are best effort: a rate-limited platform throws PlatformError('rate_limited')
+   * at once instead of queueing. `final` edits wait and retry.
+   */
+  update(message: MessageRef, view: MessageView, options: { priority: 'progress' | 'final' }, signal?: AbortSignal): Promise<void>;
+  /** A thread under `message` (Slack: its ts; Discord: a thread started from it). Idempotent. */
+  openThread(message: MessageRef, name: string, signal?: AbortSignal): Promise<ConversationRef>;
+  upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }, signal?: AbortSignal): Promise<UploadResult>;
+  /** The largest file `upload` accepts in that conversation. */
+  maxUploadBytes(to: ConversationRef, signal?: AbortSignal): Promise<number>;
+  /** Downloads a platform-hosted file with the platform's credentials, refusing more than maxBytes. */
+  download(media: MediaRef, options: { maxBytes: number }, signal?: AbortSignal): Promise<MediaFile>;
+  /** Media attached to / linked from a message the bot did not post (history APIs). */
+  fetchMessageMedia(message: MessageRef, signal?: AbortSignal): Promise<MediaRef[]>;
+  delete(message: MessageRef, signal?: AbortSignal): Promise<void>;
+  postEphemeral(to: ConversationRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
+}
+
+/** Finds the ChatPlatform for a workspace (looks up the installation's token). */
+export interface PlatformDirectory {
+  forWorkspace(workspace: WorkspaceRef, signal?: AbortSignal): Promise<ChatPlatform>;
+}
+
+/** Per invocation, built by the adapter after its ack. */
+export interface Responder {
+  reply(view: MessageView, options?: { ephemeral?: boolean }): Promise<void>;
+  /** Autocomplete answers (Discord). */
+  choices?(choices: Array<{ name: string; value: string }>): Promise<void>;
+  /**
+   * The invocation succeeded and the visible result is elsewhere (e.g. the status message).
+   * Adapters that hold a deferred response open (Discord) close it with this short view;
+   * adapters whose ack already settled everything (Slack) ignore it.
+   */
+  settle?(view: MessageView): Promise<void>;
+  /** Ask for private input (Discord modal). Adapters that cannot, leave it undefined. */
+  openForm?(form: FormSpec): Promise<void>;
+}
+
+export interface FormSpec {
+  id: string;
+  title: string;
+  fields: Array<{ id: string; label: string; placeholder?: string; secret?: boolean; maxLength?: number }>;
+}
+
+// ---------------------------------------------------------------- generation providers
+
+export interface ProviderCredentials {
+  apiKey: string;
+}
+
+export interface ProviderCallContext {
+  credentials: ProviderCredentials;
+  signal?: AbortSignal;
+}
+
+/** What `submit` receives: the neutral request with inputs already hosted by the provider. */
+export interface ProviderSubmitRequest extends Omit<GenerationRequest, 'inputs' | 'count'> {
+  inputs: Array<{ role: GenerationRequest['inputs'][number]['role']; url: string }>;
+  /** Which of the `count` outputs this submit is for (0-based). */
+  index: number;
+  webhookUrl?: string;
+}
+
+export interface GenerationProvider {
+  readonly id: ProviderId;
+  readonly displayName: string;
+  listModels(options: { signal?: AbortSignal }): Promise<ModelInfo[]>;
+  submit(request: ProviderSubmitRequest, ctx: ProviderCallContext): Promise<Operation>;
+  status(operation: Operation, ctx: ProviderCallContext): Promise<ProviderStatus>;
+  /** Best effort; returns the job's state read again after the cancel. */
+  cancel?(operation: Operation, ctx: ProviderCallContext): Promise<ProviderStatus>;
+  /** Hosts an input file with the provider; returns the URL to pass to submit. */
+  uploadInput?(file: MediaFile, ctx: ProviderCallContext): Promise<string>;
+  /** Validates a key (connect flow). */
+  checkCredentials?(ctx: ProviderCallContext): Promise<void>;
+  /** Balance/credits, where the provider has an endpoint. */
+  balance?(ctx: ProviderCallContext): Promise<{ text: string } | undefined>;
+  /** Turns a webhook body into a job id and status, or undefined if it is not one of this provider's. */
+  parseWebhook?(body: unknown): { providerJobId: string; status: ProviderStatus } | undefined;
+}
+
+/** Cached catalog over all providers: fast reads for autocomplete and validation. */
+export interface ModelCatalog {
+  get(provider: ProviderId, modelId: string, signal?: AbortSignal): Promise<ModelInfo | undefined>;
+  list(provider: ProviderId, signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Synchronous, from whatever is cached: autocomplete cannot wait. */
+  cached(provider: ProviderId): ModelInfo[];
+}
+
+// ---------------------------------------------------------------- queue
+
+export type CancelResult = 'requested' | 'already_finished' | 'not_found';
+
+export interface GenerationQueue {
+  /** Enqueues once per job id: `created` is false when the job already existed. */
+  enqueue(job: NewGenerationJob): Promise<{ created: boolean }>;
+  get(jobId: string): Promise<GenerationJob | undefined>;
+  /** Sets the cancel flag (checked at every step) and wakes a delayed job. `by` is shown to users. */
+  requestCancel(jobId: string, by?: Actor): Promise<CancelResult>;
+  /** Jobs of a workspace that are not finished (for concurrency limits and /jobs). */
+  activeCount(workspace: WorkspaceRef): Promise<number>;
+}
+
+// ---------------------------------------------------------------- stores (Redis)
+
+/** First-come claim on a key, for dedupe of redelivered events. */
+export interface DedupeStore {
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+export interface CredentialStore {
+  get(workspace: WorkspaceRef, provider: ProviderId): Promise<ProviderCredentials | undefined>;
+  set(workspace: WorkspaceRef, provider: ProviderId, credentials: ProviderCredentials): Promise<void>;
+  delete(workspace: WorkspaceRef, provider?: ProviderId): Promise<void>;
+}
+
+export interface WorkspaceSettings {
+  defaultProvider: ProviderId;
+  defaultImageModel: string;
+  defaultVideoModel: string;
+  defaultUpscaleModel: string;
+  /** Emoji that starts an image-to-video job (no colons). */
+  animateEmoji: string;
+  cancelEmoji: string;
+  /** Jobs running at once per workspace; more wait in line. */
+  maxConcurrentJobs: number;
+}
+
+export interface SettingsStore {
+  get(workspace: WorkspaceRef): Promise<WorkspaceSettings>;
+  update(workspace: WorkspaceRef, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;
+  delete(workspace: WorkspaceRef): Promise<void>;
+}
+
+export interface IndexedMessage {
+  jobId: string;
+  role: 'status' | 'result';
+  requesterId: string;
+  media: MediaRef[];
+}
+
+/** Messages the bot posted, so a reaction on them needs no history call. */
+export interface MessageIndex {
+  remember(message: MessageRef, entry: IndexedMessage): Promise<void>;
+  lookup(message: Pick<MessageRef, 'platform' | 'workspaceId' | 'channelId' | 'messageId'>): Promise<IndexedMessage | undefined>;
+  deleteWorkspace(workspace: WorkspaceRef): Promise<void>;
+}
+
+/** Per-workspace budget of best-effort message edits, shared by all processes. */
+export interface EditBudget {
+  tryTake(workspace: WorkspaceRef): Promise<boolean>;
+}
+
+/** Small generic key/value with TTL, for adapters' own state (e.g. Slack installations). */
+export interface KeyValueStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

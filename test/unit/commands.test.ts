@@ -1,0 +1,204 @@
+/**
+ * The commands through the real dispatcher, over in-memory ports: what users see and what gets
+ * enqueued. (The same flows against real Redis, the simulator and platform fakes live in
+ * test/integration/.)
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createRoutes } from '../../commands/routes.js';
+import type { CommandServices } from '../../commands/services.js';
+import { parseCommandOptions } from '../../src/command-args.js';
+import { parseCommandText } from '../../src/command-text.js';
+import { createDispatcher } from '../../src/dispatcher.js';
+import type { Dispatcher } from '../../src/dispatcher-port.js';
+import type { Invocation } from '../../src/invocation.js';
+import { silentLogger } from '../../src/logger.js';
+import type { DedupeStore } from '../../src/ports.js';
+import type { Block } from '../../src/view.js';
+import {
+  directoryOf,
+  MemoryCredentials,
+  MemoryIndex,
+  MemoryQueue,
+  MemorySettings,
+  RecordingChat,
+  RecordingResponder,
+  staticCatalog,
+} from '../helpers/memory-services.js';
+import { allModels } from '../helpers/model-fixtures.js';
+
+const W = { platform: 'slack' as const, workspaceId: 'T1' };
+const CHANNEL = { ...W, channelId: 'C1' };
+const ALICE = { userId: 'UALICE', isAdmin: false };
+const BOB = { userId: 'UBOB', isAdmin: false };
+const ADMIN = { userId: 'UADMIN', isAdmin: true };
+
+function memoryDedupe(): DedupeStore {
+  const seen = new Set<string>();
+  return { claim: async (key) => (seen.has(key) ? false : (seen.add(key), true)) };
+}
+
+let queue: MemoryQueue;
+let chat: RecordingChat;
+let index: MemoryIndex;
+let credentials: MemoryCredentials;
+let dispatcher: Dispatcher;
+let hasDefaultKey: boolean;
+
+beforeEach(() => {
+  queue = new MemoryQueue();
+  chat = new RecordingChat();
+  index = new MemoryIndex();
+  credentials = new MemoryCredentials();
+  hasDefaultKey = true;
+  const services: CommandServices = {
+    queue,
+    catalog: staticCatalog(allModels),
+    platforms: directoryOf(chat),
+    settings: new MemorySettings(),
+    credentials,
+    messageIndex: index,
+    providers: { krea: { id: 'krea', displayName: 'Krea' } as never },
+    hasDefaultCredentials: () => hasDefaultKey,
+    canStoreCredentials: true,
+    clock: { now: () => 1_000_000 },
+    logger: silentLogger(),
+    limits: { jobDeadlineMs: 30 * 60_000, maxInputBytes: 20 * 1024 * 1024 },
+    randomSeed: () => 777,
+  };
+  const parsers = { fromText: parseCommandText, fromOptions: parseCommandOptions };
+  dispatcher = createDispatcher({ routes: createRoutes(services, parsers), parsers, dedupe: memoryDedupe(), logger: silentLogger() });
+});
+
+function generate(text: string, id = 'trigger-1', extra: Partial<Invocation> = {}): Invocation {
+  return { kind: 'command', id, platform: 'slack', workspaceId: 'T1', actor: ALICE, conversation: CHANNEL, receivedAt: 0, command: 'generate', text, attachments: [], ...extra } as Invocation;
+}
+
+function buttons(blocks: Block[]) {
+  return blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
+}
+
+describe('/generate', () => {
+  it('posts a status message with a Cancel button, opens its thread and enqueues one job', async () => {
+    const r = new RecordingResponder();
+    await dispatcher.dispatch(generate('a red fox at dawn --ar 16:9 --seed 42'), r);
+    expect(r.replies).toEqual([]);
+    expect(chat.posts).toHaveLength(1);
+    const status = chat.posts[0]!;
+    expect(status.to).toEqual(CHANNEL);
+    expect(buttons(status.view.blocks).map((b) => b.action)).toContain('cancel');
+    expect(status.view.text).toContain('a red fox at dawn');
+    expect(chat.threads).toEqual([status.ref]);
+    const [job] = [...queue.jobs.values()];
+    expect(job?.request).toMatchObject({ provider: 'krea', modelId: 'image/bfl/flux-1-dev', prompt: 'a red fox at dawn', seed: 42 });
+    // flux takes width/height only: 16:9 arrives as a landscape size.
+    expect(job!.request.width! / job!.request.height!).toBeCloseTo(16 / 9, 1);
+    expect(job?.thread).toEqual({ ...CHANNEL, threadId: status.ref.messageId });
+    expect(await index.lookup(status.ref)).toMatchObject({ role: 'status', jobId: job?.id, requesterId: 'UALICE' });
+  });
+
+  it('makes one job and one status message when the platform delivers the same command three times', async () => {
+    for (let i = 0; i < 3; i++) await dispatcher.dispatch(generate('a red fox'), new RecordingResponder());
+    expect(chat.posts).toHaveLength(1);
+    expect(queue.jobs.size).toBe(1);
+  });
+
+  it('tells the user what an admin runs when no key is configured, and posts nothing', async () => {
+    hasDefaultKey = false;
+    const r = new RecordingResponder();
+    await dispatcher.dispatch(generate('a red fox'), r);
+    expect(r.replies[0]?.ephemeral).toBe(true);
+    expect(r.text).toMatch(/No Krea API key is set up for this workspace yet\. An admin can add one with `\/genbot connect krea`/);
+    expect(chat.posts).toHaveLength(0);
+    expect(queue.jobs.size).toBe(0);
+  });
+
+  it('uses a key the workspace connected', async () => {
+    hasDefaultKey = false;
+    await credentials.set(W, 'krea', { apiKey: 'k-123' });
+    await dispatcher.dispatch(generate('a red fox'), new RecordingResponder());
+    expect(queue.jobs.size).toBe(1);
+  });
+
+  it('answers an unknown model with the closest ones', async () => {
+    const r = new RecordingResponder();
+    await dispatcher.dispatch(generate('a fox --model image/bfl/flux-1-devv'), r);
+    expect(r.text).toContain('image/bfl/flux-1-dev');
+    expect(queue.jobs.size).toBe(0);
+  });
+
+  it('refuses an attachment over the size limit before posting anything', async () => {
+    const r = new RecordingResponder();
+    const big = { url: 'https://files.slack.com/big.png', source: 'slack' as const, name: 'big.png', mimeType: 'image/png', sizeBytes: 31 * 1024 * 1024 };
+    await dispatcher.dispatch(generate('make it blue', 't-big', { attachments: [big] } as Partial<Invocation>), r);
+    expect(r.text).toBe('`big.png` is 31 MB; the limit is 20 MB. Try a smaller image.');
+    expect(chat.posts).toHaveLength(0);
+  });
+});
+
+describe('Cancel', () => {
+  async function started() {
+    await dispatcher.dispatch(generate('a red fox'), new RecordingResponder());
+    const [job] = [...queue.jobs.values()];
+    return job!;
+  }
+  const click = (jobId: string, actor: typeof ALICE, id: string): Invocation =>
+    ({ kind: 'action', id, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, action: { action: 'cancel', jobId }, message: chat.posts[0]!.ref }) as Invocation;
+
+  it('is refused to someone else and honoured for the requester and for an admin', async () => {
+    const job = await started();
+    const bob = new RecordingResponder();
+    await dispatcher.dispatch(click(job.id, BOB, 'c1'), bob);
+    expect(bob.text).toBe('Only <@UALICE> or an admin can cancel this.');
+    expect(queue.cancels).toEqual([]);
+
+    const alice = new RecordingResponder();
+    await dispatcher.dispatch(click(job.id, ALICE, 'c2'), alice);
+    expect(queue.cancels).toEqual([{ jobId: job.id, by: ALICE }]);
+    expect(alice.settled[0]?.text).toMatch(/not billed/);
+
+    await dispatcher.dispatch(click(job.id, ADMIN, 'c3'), new RecordingResponder());
+    expect(queue.cancels.map((c) => c.by?.userId)).toEqual(['UALICE', 'UADMIN']);
+  });
+
+  it('works with the ❌ reaction on the status message', async () => {
+    const job = await started();
+    const react: Invocation = { kind: 'reaction', id: 'reaction:C1:m1:x', platform: 'slack', workspaceId: 'T1', actor: ALICE, conversation: CHANNEL, receivedAt: 0, emoji: 'x', message: chat.posts[0]!.ref };
+    await dispatcher.dispatch(react, new RecordingResponder());
+    expect(queue.cancels.map((c) => c.jobId)).toEqual([job.id]);
+  });
+});
+
+describe('🎬 reactions', () => {
+  const image = { url: 'https://files.slack.com/files-pri/T1-F1/fox.png', source: 'slack' as const, name: 'fox.png', mimeType: 'image/png', sizeBytes: 1000 };
+  const userMessage = { ...CHANNEL, messageId: '1700000000.000100' };
+  const react = (actor: typeof ALICE): Invocation => ({
+    kind: 'reaction', id: `reaction:C1:${userMessage.messageId}:clapper`, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, emoji: 'clapper', message: userMessage,
+  });
+
+  it("animates a user's image in that message's thread, with the image as the start image, once for several people", async () => {
+    chat.messageMedia.set(userMessage.messageId, [image]);
+    await dispatcher.dispatch(react(ALICE), new RecordingResponder());
+    await dispatcher.dispatch(react(BOB), new RecordingResponder());
+    expect(queue.jobs.size).toBe(1);
+    const [job] = [...queue.jobs.values()];
+    expect(job?.request.kind).toBe('video');
+    expect(job?.request.modelId).toBe('video/google/veo-3.1-fast');
+    expect(job?.request.inputs).toEqual([{ role: 'start_image', media: image }]);
+    expect(chat.threads).toEqual([userMessage]);
+    expect(chat.posts[0]?.to).toEqual({ ...CHANNEL, threadId: userMessage.messageId });
+  });
+
+  it("reads the bot's own results from the index, without a history call", async () => {
+    const result = { ...CHANNEL, threadId: 'm1', messageId: 'r1' };
+    await index.remember(result, { jobId: 'g-old', role: 'result', requesterId: 'UALICE', media: [image] });
+    await dispatcher.dispatch({ ...react(BOB), id: 'reaction:C1:r1:clapper', message: result } as Invocation, new RecordingResponder());
+    expect(chat.fetched).toEqual([]);
+    expect([...queue.jobs.values()][0]?.request.inputs[0]?.media).toEqual(image);
+  });
+
+  it('ignores other emoji', async () => {
+    await dispatcher.dispatch({ ...react(ALICE), emoji: 'tada', id: 'r-tada' } as Invocation, new RecordingResponder());
+    expect(queue.jobs.size).toBe(0);
+    expect(chat.fetched).toEqual([]);
+  });
+});
