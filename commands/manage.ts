@@ -110,8 +110,8 @@ function settingsRoute(s: CommandServices): CommandRoute {
     spec: settingsSpec,
     async run(inv, args, responder) {
       const workspace = workspaceOf(inv);
-      const name = str(args, 'setting');
-      const value = str(args, 'value');
+      const [name, ...words] = (str(args, 'setting') ?? '').split(/\s+/).filter(Boolean);
+      const value = words.join(' ') || undefined;
       if (!name) return responder.reply(settingsView(await s.settings.get(workspace)), { ephemeral: true });
       const entry = SETTABLE[name];
       if (!entry) throw new UserError('bad_value', `Unknown setting \`${name}\`. Settings: ${Object.keys(SETTABLE).map((k) => `\`${k}\``).join(', ')}.`);
@@ -152,9 +152,11 @@ function connectRoute(s: CommandServices): CommandRoute {
   return {
     spec: connectSpec,
     async run(inv, args, responder) {
-      const provider = str(args, 'provider') ?? 'krea';
-      const key = str(args, 'key');
-      if (str(args, 'action') === 'remove' || key === 'remove') {
+      // `krea <key>`, `krea remove`, or just `krea` (Discord then asks in a private form).
+      const [first, second] = (str(args, 'provider') ?? '').split(/\s+/).filter(Boolean);
+      const provider = first?.toLowerCase() ?? 'krea';
+      const key = second;
+      if (key === 'remove') {
         if (!inv.actor.isAdmin) throw new UserError('forbidden', 'Only workspace admins can remove a provider key.');
         const parsed = ProviderId.safeParse(provider);
         if (!parsed.success) throw new UserError('bad_value', `Unknown provider \`${provider}\`.`);

@@ -20,6 +20,13 @@ export interface ParamSpec {
   aliases?: string[];
   /** Fixed choices (Discord shows them as choices; text input is checked against them). */
   choices?: Array<{ name: string; value: string | number }>;
+  /**
+   * false: `choices` are suggestions (Discord shows them) but typed text may hold other values
+   * matching `pattern`; the model check decides later (e.g. aspect ratios a model accepts).
+   */
+  strictChoices?: boolean;
+  /** A format typed values must match, with an example for the message. */
+  pattern?: { regex: RegExp; example: string };
   /** Values come from a dynamic list (Discord autocomplete; text input is checked later). */
   autocomplete?: boolean;
   min?: number;
