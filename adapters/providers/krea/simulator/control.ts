@@ -1,0 +1,82 @@
+/** The simulator's knobs: scripted failures, retired models, balance, dropped connections, latency. */
+
+export type SimRoute = 'submit' | 'status' | 'cancel' | 'assets' | 'list' | 'any';
+
+export interface ScriptedFailure {
+  route: SimRoute;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  remaining: number;
+}
+
+export const OUT_OF_BALANCE_MESSAGE =
+  'Your API balance is separate from your workspace compute balance. Please top up your API balance to continue using the API.';
+export const PLAN_REQUIRED_MESSAGE = 'This model requires a higher plan. Please upgrade your plan to use this model.';
+
+export class SimulatorControl {
+  failures: ScriptedFailure[] = [];
+  retired = new Map<string, { replacement: string; sunset_date: string }>();
+  deprecated = new Set<string>();
+  balanceEmpty = false;
+  dropRemaining = 0;
+  latencyMs = 0;
+  failNextJobs = 0;
+  failReason = 'Generation failed';
+  revoked = new Set<string>();
+
+  /** The next `count` requests on `route` answer `status` with `body`. */
+  fail(route: SimRoute, status: number, options: { body?: unknown; count?: number; headers?: Record<string, string> } = {}): void {
+    this.failures.push({ route, status, body: options.body ?? defaultBody(status), remaining: options.count ?? 1, ...(options.headers ? { headers: options.headers } : {}) });
+  }
+  retire(modelId: string, replacement: string, sunsetDate = '2026-06-19'): void {
+    this.retired.set(modelId, { replacement, sunset_date: sunsetDate });
+  }
+  deprecate(modelId: string): void {
+    this.deprecated.add(modelId);
+  }
+  setBalanceEmpty(empty: boolean): void {
+    this.balanceEmpty = empty;
+  }
+  /** Destroys the socket of the next `count` requests without answering. */
+  dropConnections(count = 1): void {
+    this.dropRemaining += count;
+  }
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+  /** The next `count` jobs end as `failed` instead of `completed`. */
+  failJobs(count = 1, reason?: string): void {
+    this.failNextJobs += count;
+    if (reason) this.failReason = reason;
+  }
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+  reset(): void {
+    Object.assign(this, new SimulatorControl());
+  }
+
+  takeFailure(route: SimRoute): ScriptedFailure | undefined {
+    const f = this.failures.find((x) => x.remaining > 0 && (x.route === route || x.route === 'any'));
+    if (!f) return undefined;
+    f.remaining -= 1;
+    this.failures = this.failures.filter((x) => x.remaining > 0);
+    return f;
+  }
+}
+
+function defaultBody(status: number): unknown {
+  switch (status) {
+    case 402:
+      return { message: OUT_OF_BALANCE_MESSAGE };
+    case 422:
+      return { error: 'Invalid asset URL' };
+    case 429:
+      return { error: 'Too many concurrent jobs: your backlog is full. Try again later.' };
+    case 401:
+      return { error: 'Unauthorized' };
+    default:
+      return { error: status >= 500 ? 'Internal server error' : `Simulated error ${status}` };
+  }
+}

@@ -1,0 +1,73 @@
+/** Krea's nine job states → the neutral ProviderStatus, in one table. */
+import { z } from 'zod';
+import type { ProviderStatus } from '../../../src/generation.js';
+import type { MediaRef } from '../../../src/model.js';
+
+export const KreaJobState = z.enum(['backlogged', 'queued', 'scheduled', 'processing', 'sampling', 'intermediate-complete', 'completed', 'failed', 'cancelled']);
+export type KreaJobState = z.infer<typeof KreaJobState>;
+
+const UrlItem = z.union([z.string(), z.object({ url: z.string(), type: z.string().optional() }).passthrough()]);
+
+export const KreaJob = z
+  .object({
+    job_id: z.string(),
+    status: KreaJobState,
+    created_at: z.string().nullish(),
+    completed_at: z.string().nullish(),
+    result: z
+      .object({ urls: z.array(UrlItem).nullish(), error: z.string().nullish(), message: z.string().nullish() })
+      .passthrough()
+      .nullish(),
+    error: z.unknown().optional(),
+  })
+  .passthrough();
+export type KreaJob = z.infer<typeof KreaJob>;
+
+export const STATE_TABLE: Record<KreaJobState, ProviderStatus['state']> = {
+  backlogged: 'queued',
+  queued: 'queued',
+  scheduled: 'queued',
+  processing: 'running',
+  sampling: 'running',
+  'intermediate-complete': 'running',
+  completed: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+function urlsOf(job: KreaJob): string[] {
+  return (job.result?.urls ?? []).map((u) => (typeof u === 'string' ? u : u.url)).filter((u) => /^https?:\/\//.test(u));
+}
+
+function mediaOf(url: string): MediaRef {
+  const ext = new URL(url).pathname.split('.').pop()?.toLowerCase();
+  const mime: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime' };
+  return { url, source: 'provider', ...(ext && mime[ext] ? { mimeType: mime[ext] } : {}) };
+}
+
+export function toProviderStatus(job: KreaJob): ProviderStatus {
+  const state = STATE_TABLE[job.status];
+  switch (state) {
+    case 'queued':
+      return { state, providerState: job.status };
+    case 'running': {
+      const previews = job.status === 'intermediate-complete' ? urlsOf(job) : [];
+      return previews.length > 0 ? { state, providerState: job.status, previewUrls: previews } : { state, providerState: job.status };
+    }
+    case 'succeeded':
+      return { state, providerState: job.status, outputs: urlsOf(job).map(mediaOf) };
+    case 'failed': {
+      const reason = job.result?.error ?? job.result?.message ?? (typeof job.error === 'string' ? job.error : undefined);
+      const moderated = reason && /moderat|safety|nsfw|policy/i.test(reason);
+      return {
+        state,
+        providerState: job.status,
+        reason: moderated ? 'Krea declined this prompt under its content policy. Try rewording it.' : `Krea could not finish this job${reason ? `: ${reason}` : '.'}`,
+        retryable: false,
+        billed: false,
+      };
+    }
+    case 'cancelled':
+      return { state, providerState: job.status };
+  }
+}
