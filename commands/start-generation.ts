@@ -73,8 +73,7 @@ export async function startGeneration(s: CommandServices, start: GenerationStart
 
   let statusMessage: MessageRef;
   let thread: ConversationRef;
-  const placeholder: MessageRef = { ...workspace, channelId: '-', messageId: '-' };
-  const initialView = renderStatusView({ ...draft, statusMessage: placeholder, thread: placeholder }, { phase: 'queued' }, now);
+  const initialView = renderStatusView(draft, { phase: 'queued' }, now);
 
   if (start.placement.kind === 'here') {
     const here = start.placement.conversation;

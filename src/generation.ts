@@ -108,6 +108,12 @@ export const GenerationJob = z.object({
   /** One per output requested; each stored right after its submit returned. */
   operations: z.array(Operation).default([]),
   polls: z.number().int().default(0),
+  /** Retries after retryable provider/platform errors (429, 5xx, timeouts), for backoff and a cap. */
+  retries: z.number().int().default(0),
+  /** A 422 "invalid asset" gets one fresh upload of the inputs, never more. */
+  reuploaded: z.boolean().default(false),
+  /** When the provider accepted the job(s): elapsed/ETA count from here. */
+  submittedAt: z.number().optional(),
   /** Key of the last status view actually sent, so an unchanged view is never re-sent. */
   lastViewKey: z.string().optional(),
   lastEditAt: z.number().optional(),

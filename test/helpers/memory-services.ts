@@ -160,8 +160,8 @@ export class RecordingResponder implements Responder {
   async settle(view: MessageView) {
     this.settled.push(view);
   }
-  /** Everything the user read, as one string. */
+  /** Everything the user read (neutral markdown, as the renderers receive it), as one string. */
   get text(): string {
-    return this.replies.map((r) => r.view.text).join('\n');
+    return this.replies.flatMap((r) => r.view.blocks.map((b) => (b.type === 'text' || b.type === 'context' ? b.text : ''))).filter(Boolean).join('\n');
   }
 }

@@ -1,0 +1,37 @@
+/** What the pipeline needs from the world, handed in by the composition root. */
+import type { ProviderId } from '../src/generation.js';
+import type { Logger } from '../src/logger.js';
+import type { Metrics } from '../src/metrics-port.js';
+import type { MediaFile, MediaRef, WorkspaceRef } from '../src/model.js';
+import type {
+  Clock,
+  EditBudget,
+  GenerationProvider,
+  MessageIndex,
+  ModelCatalog,
+  PlatformDirectory,
+  ProviderCredentials,
+  SettingsStore,
+} from '../src/ports.js';
+
+export interface PipelineDeps {
+  providers: Partial<Record<ProviderId, GenerationProvider>>;
+  resolveCredentials(workspace: WorkspaceRef, provider: ProviderId): Promise<ProviderCredentials | undefined>;
+  platforms: PlatformDirectory;
+  catalog: ModelCatalog;
+  settings: SettingsStore;
+  editBudget: EditBudget;
+  messageIndex: MessageIndex;
+  /** Downloads public media (pasted links, provider results), size-limited. */
+  fetchMedia(media: MediaRef, maxBytes: number, signal?: AbortSignal): Promise<MediaFile>;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  limits: { maxInputBytes: number; maxOutputBytes: number };
+  /** Where providers should post job completion (when PUBLIC_URL is set). */
+  webhookUrl?: (jobId: string) => string;
+  /** Shrinks every poll and retry delay (tests, simulator). 1 in production. */
+  timeScale?: number;
+  /** Retryable errors tolerated before a job fails (429s "until it succeeds", within reason). */
+  maxRetries?: number;
+}

@@ -1,0 +1,32 @@
+/** Naming and sniffing of media bytes: what a file is, by its first bytes, not by its URL. */
+import type { MediaFile, MediaRef } from '../src/model.js';
+
+export function sniffMime(bytes: Uint8Array): string | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
+  if (b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+  if (b[0] === 0xff && b[1] === 0xd8) return 'image/jpeg';
+  if (b.subarray(0, 4).toString('ascii') === 'RIFF' && b.subarray(8, 12).toString('ascii') === 'WEBP') return 'image/webp';
+  if (b.subarray(0, 3).toString('ascii') === 'GIF') return 'image/gif';
+  if (b.subarray(4, 8).toString('ascii') === 'ftyp') return /hei|mif/.test(b.subarray(8, 12).toString('ascii')) ? 'image/heic' : 'video/mp4';
+  if (b.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return 'video/webm';
+  return undefined;
+}
+
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'image/heic': 'heic', 'video/mp4': 'mp4', 'video/webm': 'webm' };
+
+/** Width and height from a PNG header, so Upscale knows the size it starts from. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (sniffMime(bytes) !== 'image/png' || bytes.length < 24) return undefined;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, 24);
+  return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
+}
+
+export function outputFile(bytes: Uint8Array, jobId: string, index: number, declared?: string): MediaFile {
+  const mimeType = sniffMime(bytes) ?? declared ?? 'application/octet-stream';
+  return { name: `${jobId}-${index + 1}.${EXT[mimeType] ?? 'bin'}`, mimeType, bytes };
+}
+
+export function withSize(media: MediaRef, bytes: Uint8Array): MediaRef {
+  const size = pngSize(bytes);
+  return { ...media, sizeBytes: bytes.length, mimeType: sniffMime(bytes) ?? media.mimeType, ...(size ?? {}) } as MediaRef;
+}

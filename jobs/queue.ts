@@ -1,0 +1,63 @@
+/**
+ * The generation queue: one BullMQ queue; the job id comes from the invocation, so a redelivered
+ * event cannot enqueue twice; cancel is a Redis flag plus promote() (a delayed job wakes at once
+ * and sees the flag); finished jobs are kept a week for Retry/Variations buttons, then trimmed.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { GenerationJob, type NewGenerationJob } from '../src/generation.js';
+import type { Actor, WorkspaceRef } from '../src/model.js';
+import type { CancelResult, GenerationQueue } from '../src/ports.js';
+import { jobKeys, QUEUE_NAME } from './keys.js';
+
+export const KEEP_FINISHED = { age: 7 * 24 * 3600, count: 10_000 };
+
+export interface GenerationQueueOptions {
+  connection: Redis;
+  prefix: string;
+  queueName?: string;
+}
+
+export type BullGenerationQueue = GenerationQueue & { queue: Queue; close(): Promise<void> };
+
+export function createGenerationQueue(options: GenerationQueueOptions): BullGenerationQueue {
+  const { connection, prefix } = options;
+  const keys = jobKeys(prefix);
+  const queue = new Queue(options.queueName ?? QUEUE_NAME, { connection, prefix });
+
+  return {
+    queue,
+    async enqueue(input: NewGenerationJob) {
+      const job = GenerationJob.parse(input);
+      // BullMQ's add() with an existing jobId is a no-op; the marker tells us which call created it.
+      const first = (await connection.set(keys.created(job.id), '1', 'EX', KEEP_FINISHED.age, 'NX')) === 'OK';
+      if (!first) return { created: false };
+      await connection.sadd(keys.active(job.workspace), job.id);
+      await queue.add('generate', job, { jobId: job.id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED });
+      return { created: true };
+    },
+    async get(jobId) {
+      const job = await queue.getJob(jobId);
+      if (!job) return undefined;
+      const parsed = GenerationJob.safeParse(job.data);
+      return parsed.success ? parsed.data : undefined;
+    },
+    async requestCancel(jobId: string, by?: Actor): Promise<CancelResult> {
+      const job = await queue.getJob(jobId);
+      if (!job) return 'not_found';
+      const parsed = GenerationJob.safeParse(job.data);
+      if (parsed.success && parsed.data.outcome) return 'already_finished';
+      const state = await job.getState();
+      if (state === 'completed' || state === 'failed') return 'already_finished';
+      await connection.set(keys.cancel(jobId), JSON.stringify(by ?? null), 'EX', 24 * 3600);
+      if (state === 'delayed') await job.promote().catch(() => undefined);
+      return 'requested';
+    },
+    async activeCount(workspace: WorkspaceRef) {
+      return connection.scard(keys.active(workspace));
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}

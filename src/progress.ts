@@ -1,0 +1,136 @@
+/**
+ * Pure progress logic: where a job stands (from the provider's answers and the clock), how that
+ * looks as a status message, and whether the change is worth an edit. Krea reports no percent,
+ * so progress is estimated from elapsed time over the model's average completion time, capped
+ * below 100 until the job really ends.
+ */
+import type { GenerationJob } from './generation.js';
+import type { Block, Button, MessageView } from './view.js';
+
+export type ProgressPhase =
+  | 'queued'
+  | 'waiting'
+  | 'uploading'
+  | 'running'
+  | 'preview'
+  | 'retrying'
+  | 'delivering'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
+
+export interface ProgressState {
+  phase: ProgressPhase;
+  percent?: number;
+  /** Jobs ahead of this one in the workspace's line. */
+  position?: number;
+  previewUrl?: string;
+  etaSeconds?: number;
+  /** A short note: failure reason, retry note, delivery note. */
+  message?: string;
+  cancelledBy?: string;
+  costUsd?: number;
+  outputCount?: number;
+}
+
+export type StatusJob = Pick<GenerationJob, 'id' | 'request' | 'requester' | 'createdAt'> & { submittedAt?: number };
+
+const LABELS: Record<ProgressPhase, string> = {
+  queued: 'Queued',
+  waiting: 'Waiting for a free slot',
+  uploading: 'Uploading inputs',
+  running: 'Generating',
+  preview: 'Preview ready, finishing',
+  retrying: 'Provider busy, retrying',
+  delivering: 'Delivering',
+  succeeded: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const FINAL_PHASES: ReadonlySet<ProgressPhase> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Elapsed / average, eased so it slows near the end, never above 95 while running. */
+export function estimatePercent(elapsedMs: number, averageSeconds: number | undefined): number {
+  const avg = Math.max(1, averageSeconds ?? 30) * 1000;
+  const x = elapsedMs / avg;
+  const eased = x <= 1 ? x * 0.85 : 0.85 + 0.1 * (1 - Math.exp(-(x - 1)));
+  return Math.max(1, Math.min(95, Math.round(eased * 100)));
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return s % 60 === 0 ? `${m}m` : `${m}m ${s % 60}s`;
+}
+
+/** What must differ for an edit to be worth sending: the seconds counter alone never is. */
+export function stateKey(state: ProgressState): string {
+  const bucket = state.percent === undefined ? '' : String(Math.floor(state.percent / 10));
+  return [state.phase, bucket, state.position ?? '', state.previewUrl ?? '', state.message ?? ''].join('|');
+}
+
+function title(job: StatusJob): string {
+  const r = job.request;
+  const subject = r.prompt.trim() ? r.prompt.trim() : r.kind === 'video' ? 'Animation' : r.kind === 'enhance' ? 'Upscale' : 'Generation';
+  const short = subject.length > 280 ? `${subject.slice(0, 279)}…` : subject;
+  const what = r.kind === 'video' ? '🎬' : r.kind === 'enhance' ? '🔍' : '🎨';
+  return `${what} **${short}**`;
+}
+
+function finalButtons(job: StatusJob, state: ProgressState): Button[] {
+  const retry: Button = { label: 'Retry', action: 'retry', jobId: job.id };
+  const del: Button = { label: 'Delete', action: 'delete', jobId: job.id, style: 'danger' };
+  if (state.phase !== 'succeeded') return [retry, del];
+  const buttons: Button[] = [retry];
+  if (job.request.kind === 'image') {
+    buttons.push({ label: 'Variations', action: 'variations', jobId: job.id });
+    buttons.push({ label: 'Upscale', action: 'upscale', jobId: job.id });
+    buttons.push({ label: 'Animate', action: 'animate', jobId: job.id, style: 'primary' });
+  } else if (job.request.kind === 'video') {
+    buttons.push({ label: 'Variations', action: 'variations', jobId: job.id });
+  }
+  buttons.push(del);
+  return buttons.slice(0, 5);
+}
+
+export function renderStatusView(job: StatusJob, state: ProgressState, now: number): MessageView {
+  const r = job.request;
+  const final = FINAL_PHASES.has(state.phase);
+  const fields = [
+    { label: 'Model', value: `\`${r.modelId}\`` },
+    { label: 'Requested by', value: `<@${job.requester.userId}>` },
+  ];
+  const shape = r.aspectRatio ?? (r.width && r.height ? `${r.width}×${r.height}` : undefined);
+  if (shape) fields.push({ label: 'Size', value: shape });
+  if (r.durationSeconds) fields.push({ label: 'Duration', value: `${r.durationSeconds}s` });
+  if (r.seed !== undefined) fields.push({ label: 'Seed', value: String(r.seed) });
+  if (r.count > 1) fields.push({ label: 'Outputs', value: String(r.count) });
+  fields.push({ label: final ? 'Took' : 'Elapsed', value: formatDuration(now - job.createdAt) });
+  if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${formatDuration(state.etaSeconds * 1000)}` });
+  if (state.phase === 'succeeded' && state.costUsd !== undefined) fields.push({ label: 'Cost', value: `$${state.costUsd.toFixed(2)}` });
+
+  const label =
+    state.phase === 'waiting' && state.position
+      ? `Waiting behind ${state.position} job${state.position === 1 ? '' : 's'} in this workspace`
+      : state.phase === 'cancelled' && state.cancelledBy
+        ? `Cancelled by <@${state.cancelledBy}>`
+        : LABELS[state.phase];
+  const percent = state.phase === 'succeeded' ? 100 : final ? undefined : state.percent;
+  const blocks: Block[] = [
+    { type: 'text', text: title(job) },
+    { type: 'fields', fields },
+    { type: 'progress', label, ...(percent !== undefined ? { percent } : {}) },
+  ];
+  if (state.previewUrl && !final) blocks.push({ type: 'image', url: state.previewUrl, alt: 'Preview' });
+  const notes: string[] = [];
+  if (state.message) notes.push(state.message);
+  if (state.phase === 'cancelled') notes.push('Cancelled jobs are not billed.');
+  if (state.phase === 'succeeded') notes.push(`Results are in the thread${state.outputCount ? ` (${state.outputCount})` : ''}.`);
+  if (notes.length > 0) blocks.push({ type: 'context', text: notes.join(' ') });
+  blocks.push({ type: 'actions', buttons: final ? finalButtons(job, state) : [{ label: 'Cancel', action: 'cancel', jobId: job.id, style: 'danger' }] });
+
+  const plain = `${label}: ${r.prompt.trim() || r.modelId}`;
+  return { text: plain.length > 300 ? `${plain.slice(0, 299)}…` : plain, blocks };
+}
