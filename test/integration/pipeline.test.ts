@@ -37,7 +37,7 @@ describe('generation pipeline', () => {
     const buttons = final.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.label) : []));
     expect(buttons).toEqual(['Retry', 'Variations', 'Upscale', 'Animate', 'Delete']);
     expect(job.outcome?.outputs[0]).toMatchObject({ mimeType: 'image/png', width: 256, height: 145 });
-    const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u2' });
+    const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u1' });
     expect(indexed).toMatchObject({ jobId: id, role: 'result' });
   });
 
