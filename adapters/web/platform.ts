@@ -1,0 +1,56 @@
+/** ChatPlatform for the playground: the same outbound port Slack and Discord implement. */
+import { PlatformError } from '../../src/errors.js';
+import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
+import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { MessageView } from '../../src/view.js';
+import type { WebChannelStore } from './store.js';
+
+export const WEB_WORKSPACE = 'local';
+export const WEB_CHANNEL = 'playground';
+export const WEB_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+export function createWebPlatform(store: WebChannelStore, baseUrl: () => string): ChatPlatform {
+  const ref = (id: string, threadId?: string): MessageRef => ({ platform: 'web', workspaceId: WEB_WORKSPACE, channelId: WEB_CHANNEL, messageId: id, ...(threadId ? { threadId } : {}) });
+  const fileId = (url: string) => /\/files\/([^/]+)/.exec(new URL(url).pathname)?.[1];
+
+  return {
+    platform: 'web',
+    async post(to: ConversationRef, view: MessageView) {
+      const id = store.nextId('m');
+      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], createdAt: Date.now() });
+      return ref(id, to.threadId);
+    },
+    async update(message: MessageRef, view: MessageView) {
+      const existing = store.get(message.messageId);
+      if (!existing) throw new PlatformError('web', 'not_found', 'message not found');
+      store.upsert({ ...existing, view });
+    },
+    async openThread(message: MessageRef) {
+      return { platform: 'web', workspaceId: WEB_WORKSPACE, channelId: message.channelId, threadId: message.threadId ?? message.messageId };
+    },
+    async upload(to: ConversationRef, files: OutgoingFile[]): Promise<UploadResult> {
+      const stored = files.map((f) => store.addFile(f.name, f.mimeType, f.bytes, baseUrl()));
+      const id = store.nextId('m');
+      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', files: stored, createdAt: Date.now() });
+      return { media: stored.map((f): MediaRef => ({ url: f.url, source: 'web', name: f.name, mimeType: f.mimeType, sizeBytes: f.size })), messages: [ref(id, to.threadId)] };
+    },
+    async maxUploadBytes() {
+      return WEB_MAX_UPLOAD_BYTES;
+    },
+    async download(media: MediaRef, options: { maxBytes: number }): Promise<MediaFile> {
+      const found = store.file(fileId(media.url) ?? '');
+      if (!found) throw new PlatformError('web', 'not_found', 'That file is no longer in the playground.');
+      if (found.bytes.length > options.maxBytes) throw new PlatformError('web', 'too_large', `\`${found.file.name}\` is over the ${Math.round(options.maxBytes / 1048576)} MB limit.`);
+      return { name: found.file.name, mimeType: found.file.mimeType, bytes: found.bytes };
+    },
+    async fetchMessageMedia(message: MessageRef) {
+      return (store.get(message.messageId)?.files ?? []).map((f): MediaRef => ({ url: f.url, source: 'web', name: f.name, mimeType: f.mimeType, sizeBytes: f.size }));
+    },
+    async delete(message: MessageRef) {
+      store.remove(message.messageId);
+    },
+    async postEphemeral(to: ConversationRef, _userId: string, view: MessageView) {
+      store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: Date.now() });
+    },
+  };
+}
