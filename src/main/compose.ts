@@ -104,8 +104,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     // ---- Providers: the real Krea, or (local mode without a token) the simulator.
     let kreaUrl = config.KREA_API_URL;
     let defaultKreaKey = config.KREA_API_TOKEN;
+    const perSecond = options.simulatorMsPerSecond ?? 150;
+    // The simulator runs models faster than life; polling is scaled the same way.
+    let timeScale: number | undefined;
     if (config.localMode && !config.KREA_API_TOKEN) {
-      const perSecond = options.simulatorMsPerSecond ?? 150;
+      timeScale = Math.max(0.01, perSecond / 1000);
       const sim = await startKreaSimulator({ jobDurationMs: (id) => Math.min(15_000, Math.max(2_000, (id.startsWith('video/') ? 60 : 15) * perSecond)) });
       closers.push(() => sim.close());
       kreaUrl = sim.url;
@@ -231,7 +234,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
           metrics,
           limits: { maxInputBytes: config.MAX_INPUT_MB * 1024 * 1024, maxOutputBytes: 500 * 1024 * 1024 },
           ...(config.PUBLIC_URL ? { webhookUrl: () => `${config.PUBLIC_URL!.replace(/\/+$/, '')}/webhooks/krea` } : {}),
-          ...(config.localMode && !config.KREA_API_TOKEN ? { timeScale: 0.5 } : {}),
+          ...(timeScale !== undefined ? { timeScale } : {}),
         },
       });
       closers.push(() => worker.close());
