@@ -29,8 +29,23 @@ function rangeText(param: ParamSpec): string {
   return `at most ${param.max}`;
 }
 
+const schemaCache = new WeakMap<ParamSpec, Map<string, z.ZodType>>();
+
+/** Schemas are built once per parameter and naming (parsing is on the 3-second ack path). */
+function schemaFor(param: ParamSpec, style: NameStyle, shownAs?: string): z.ZodType {
+  let byName = schemaCache.get(param);
+  if (!byName) schemaCache.set(param, (byName = new Map()));
+  const key = `${style}:${shownAs ?? ''}`;
+  let schema = byName.get(key);
+  if (!schema) {
+    schema = buildSchema(shownAs === undefined ? param : { ...param, name: shownAs, aliases: [] }, style);
+    byName.set(key, schema);
+  }
+  return schema;
+}
+
 /** A zod schema per parameter; the messages are the ones users read. */
-function schemaFor(param: ParamSpec, style: NameStyle): z.ZodType {
+function buildSchema(param: ParamSpec, style: NameStyle): z.ZodType {
   const label = paramLabel(param, style);
   switch (param.kind) {
     case 'integer':
@@ -88,8 +103,7 @@ export function validateArgs(spec: CommandSpec, raw: Record<string, unknown>, st
       continue;
     }
     // Name the flag the way the user typed it (`--n`, `--count`), so the message matches their text.
-    const shown = typed[param.name] ? { ...param, name: typed[param.name]!, aliases: [] } : param;
-    const parsed = schemaFor(shown, style).safeParse(value);
+    const parsed = schemaFor(param, style, typed[param.name]).safeParse(value);
     if (!parsed.success) {
       throw new UserError('bad_value', parsed.error.issues[0]?.message ?? `${paramLabel(param, style)} is not valid.`, { param: param.name });
     }
