@@ -143,9 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
       problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');
     }
-    const storesKeys = slackConfigured && !!c.SLACK_CLIENT_ID;
-    if (storesKeys && !c.BOT_ENCRYPTION_KEY && c.NODE_ENV === 'production') {
-      problems.push('BOT_ENCRYPTION_KEY: required in production to encrypt stored tokens (generate one with `openssl rand -hex 32`)');
+    if (c.SLACK_CLIENT_ID && c.SLACK_APP_TOKEN) {
+      problems.push('SLACK_APP_TOKEN: installing in many workspaces (SLACK_CLIENT_ID) needs HTTP mode; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET');
+    }
+    if (c.SLACK_CLIENT_ID && !c.BOT_ENCRYPTION_KEY) {
+      problems.push('BOT_ENCRYPTION_KEY: required to store workspaces\' bot tokens encrypted (generate one with `openssl rand -hex 32`)');
     }
   }
   if (problems.length > 0 || !c) throw new ConfigError(problems);

@@ -15,7 +15,9 @@ import { createModelCatalog } from '../../adapters/providers/model-catalog.js';
 import { createMetrics } from '../../adapters/ops/metrics.js';
 import { createOpsRouter } from '../../adapters/ops/router.js';
 import { createEditBudget } from '../../adapters/redis/edit-budget.js';
-import { createCredentialStore, createDedupeStore, createMessageIndex, createSettingsStore } from '../../adapters/redis/stores.js';
+import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createMessageIndex, createSettingsStore, purgeWorkspace } from '../../adapters/redis/stores.js';
+import { createSlackAdapter } from '../../adapters/slack/app.js';
+import { createSlackInstallationStore, createSlackPlatformDirectory } from '../../adapters/slack/installation-store.js';
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/router.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../jobs/queue.js';
 import { createRedisConnection } from '../../jobs/redis-connection.js';
@@ -29,7 +31,7 @@ import type { Dispatcher } from '../dispatcher-port.js';
 import { PlatformError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PlatformKind } from '../model.js';
-import type { ChatPlatform, PlatformDirectory, WorkspaceSettings } from '../ports.js';
+import type { PlatformDirectory, WorkspaceSettings } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { renderBanner } from './banner.js';
 import { redisAnswers, startEmbeddedRedis } from './embedded-redis.js';
@@ -133,12 +135,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     setQueueDepthProvider(async () => (await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')) as Record<string, number>);
 
     // ---- Platforms: each adapter registers how to reach a workspace.
-    const platformFactories: Partial<Record<PlatformKind, () => ChatPlatform>> = {};
+    const directories: Partial<Record<PlatformKind, PlatformDirectory>> = {};
     const platforms: PlatformDirectory = {
       async forWorkspace(workspace) {
-        const make = platformFactories[workspace.platform];
-        if (!make) throw new PlatformError(workspace.platform, 'invalid_auth', `${workspace.platform} is not configured on this bot`);
-        return make();
+        const directory = directories[workspace.platform];
+        if (!directory) throw new PlatformError(workspace.platform, 'invalid_auth', `${workspace.platform} is not configured on this bot`);
+        return directory.forWorkspace(workspace);
       },
     };
     const resolveCredentials: CommandServices['hasDefaultCredentials'] = (provider) => provider === 'krea' && !!defaultKreaKey;
@@ -186,12 +188,39 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     if (config.localMode && config.BOT_ROLE !== 'worker') {
       web = createWebAdapter({ dispatcher, logger, baseUrl: () => baseUrl, maxUploadBytes: config.MAX_INPUT_MB * 1024 * 1024 });
       const webPlatform = web.platform;
-      platformFactories.web = () => webPlatform;
+      directories.web = { forWorkspace: async () => webPlatform };
       app.use(web.router);
       closers.push(async () => web?.close());
     }
-    if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID || config.DISCORD_TOKEN) {
-      throw new Error('Slack and Discord are not wired into this build yet (see the open issues); unset their tokens to use the local playground.');
+    if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) {
+      const kv = createKeyValueStore({ redis, prefix });
+      const installations = createSlackInstallationStore(box ? createEncryptedKeyValueStore(kv, box) : kv);
+      directories.slack = createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations });
+      if (config.BOT_ROLE !== 'worker') {
+        const slack = createSlackAdapter({
+          mode: config.SLACK_APP_TOKEN ? 'socket' : 'http',
+          apiUrl: config.SLACK_API_URL,
+          dispatcher,
+          logger,
+          expressApp: app,
+          ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+          ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+          ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+          ...(config.SLACK_CLIENT_ID
+            ? { oauth: { clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, installationStore: installations } }
+            : {}),
+          onUninstall: async (teamId) => {
+            await purgeWorkspace({ redis, prefix }, { platform: 'slack', workspaceId: teamId });
+            await installations.deleteInstallation?.({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+          },
+        });
+        await slack.start();
+        closers.push(() => slack.stop());
+        real.push(`Slack (${config.SLACK_APP_TOKEN ? 'Socket Mode' : 'HTTP mode at /slack/events'})`);
+      }
+    }
+    if (config.DISCORD_TOKEN) {
+      throw new Error('Discord is not wired into this build yet (issue 4); unset DISCORD_TOKEN.');
     }
 
     const server: Server = createServer(app);

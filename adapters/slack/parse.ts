@@ -1,0 +1,183 @@
+/** Slack payloads → neutral Invocations (pure). Invocation ids are stable across Slack's retries. */
+import type {
+  ActionInvocation,
+  CommandInvocation,
+  MentionInvocation,
+  ReactionInvocation,
+  ShortcutInvocation,
+} from '../../src/invocation.js';
+import type { Actor, MediaRef } from '../../src/model.js';
+import { extractImageUrls } from '../../src/prompt-media.js';
+import { decodeButtonId } from '../../src/view.js';
+
+export const SLASH_COMMANDS = ['/generate', '/animate', '/genbot'] as const;
+/** Subcommands of `/genbot` (management): `/genbot models`, `/genbot connect krea <key>` … */
+export const GENBOT_SUBCOMMANDS = ['models', 'credits', 'jobs', 'settings', 'connect', 'help'] as const;
+export const SHORTCUTS = { animate_image: 'animate', generate_from_message: 'generate_from_message' } as const;
+export const BOT_EVENTS = ['app_mention', 'reaction_added', 'app_uninstalled', 'tokens_revoked'] as const;
+
+export interface SlackFile {
+  id?: string;
+  name?: string;
+  mimetype?: string;
+  size?: number;
+  url_private_download?: string;
+  url_private?: string;
+}
+
+export function filesToMedia(files: SlackFile[] | undefined): MediaRef[] {
+  return (files ?? [])
+    .filter((f) => f.url_private_download || f.url_private)
+    .map((f) => ({
+      url: (f.url_private_download ?? f.url_private)!,
+      source: 'slack' as const,
+      ...(f.name ? { name: f.name } : {}),
+      ...(f.mimetype ? { mimeType: f.mimetype } : {}),
+      ...(typeof f.size === 'number' ? { sizeBytes: f.size } : {}),
+    }));
+}
+
+/** Image links in message text and legacy attachments (image_url), as plain URL media. */
+export function linkedImages(text: string | undefined, attachments?: Array<{ image_url?: string }>): MediaRef[] {
+  const urls = [...extractImageUrls(text ?? '').urls, ...(attachments ?? []).map((a) => a.image_url).filter((u): u is string => !!u)];
+  return [...new Set(urls)].map((url) => ({ url, source: 'url' as const }));
+}
+
+const actor = (userId: string, isAdmin = false, name?: string): Actor => ({ userId, isAdmin, ...(name ? { displayName: name } : {}) });
+
+export interface SlashCommandBody {
+  command: string;
+  text: string;
+  team_id: string;
+  channel_id: string;
+  user_id: string;
+  user_name?: string;
+  trigger_id: string;
+}
+
+export function fromSlashCommand(body: SlashCommandBody): CommandInvocation {
+  let command = body.command.replace(/^\//, '');
+  let text = body.text ?? '';
+  if (command === 'genbot') {
+    const [sub, ...rest] = text.trim().split(/\s+/);
+    command = sub && (GENBOT_SUBCOMMANDS as readonly string[]).includes(sub.toLowerCase()) ? sub.toLowerCase() : 'help';
+    text = rest.join(' ');
+  }
+  return {
+    kind: 'command',
+    id: `cmd:${body.trigger_id}`,
+    platform: 'slack',
+    workspaceId: body.team_id,
+    actor: actor(body.user_id, false, body.user_name),
+    conversation: { platform: 'slack', workspaceId: body.team_id, channelId: body.channel_id },
+    receivedAt: Date.now(),
+    command,
+    text,
+    attachments: [],
+  };
+}
+
+export interface BlockActionBody {
+  trigger_id: string;
+  team?: { id: string } | null;
+  user: { id: string; team_id?: string; name?: string };
+  channel?: { id: string };
+  container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
+  message?: { ts: string; thread_ts?: string };
+  actions: Array<{ action_id: string }>;
+}
+
+export function fromBlockAction(body: BlockActionBody, isAdmin: boolean): ActionInvocation | undefined {
+  const action = decodeButtonId(body.actions[0]?.action_id ?? '');
+  const teamId = body.team?.id ?? body.user.team_id;
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  const ts = body.message?.ts ?? body.container?.message_ts;
+  if (!action || !teamId || !channelId || !ts) return undefined;
+  const threadId = body.message?.thread_ts ?? body.container?.thread_ts;
+  const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId, ...(threadId ? { threadId } : {}) };
+  return { kind: 'action', id: `act:${body.trigger_id}`, platform: 'slack', workspaceId: teamId, actor: actor(body.user.id, isAdmin, body.user.name), conversation, receivedAt: Date.now(), action, message: { ...conversation, messageId: ts } };
+}
+
+export interface MentionEvent {
+  text: string;
+  user: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  files?: SlackFile[];
+  attachments?: Array<{ image_url?: string }>;
+}
+
+export function fromAppMention(event: MentionEvent, eventId: string, teamId: string, threadMedia: MediaRef[] = []): MentionInvocation {
+  const text = event.text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
+  const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId: event.channel, ...(event.thread_ts ? { threadId: event.thread_ts } : {}) };
+  return {
+    kind: 'mention',
+    id: `evt:${eventId}`,
+    platform: 'slack',
+    workspaceId: teamId,
+    actor: actor(event.user),
+    conversation,
+    receivedAt: Date.now(),
+    text,
+    attachments: filesToMedia(event.files),
+    message: { ...conversation, messageId: event.ts },
+    threadMedia,
+  };
+}
+
+export interface ReactionEvent {
+  reaction: string;
+  user: string;
+  item: { type: string; channel: string; ts: string };
+  item_user?: string;
+}
+
+export function fromReaction(event: ReactionEvent, teamId: string, isAdmin: boolean): ReactionInvocation | undefined {
+  if (event.item.type !== 'message') return undefined;
+  // Skin tones arrive as "clapper::skin-tone-2": the emoji is the part before.
+  const emoji = event.reaction.split('::')[0]!;
+  return {
+    kind: 'reaction',
+    // One id per message and emoji: several people reacting start one job.
+    id: `reaction:${event.item.channel}:${event.item.ts}:${emoji}`,
+    platform: 'slack',
+    workspaceId: teamId,
+    actor: actor(event.user, isAdmin),
+    conversation: { platform: 'slack', workspaceId: teamId, channelId: event.item.channel },
+    receivedAt: Date.now(),
+    emoji,
+    message: { platform: 'slack', workspaceId: teamId, channelId: event.item.channel, messageId: event.item.ts },
+    ...(event.item_user ? { authorId: event.item_user } : {}),
+  };
+}
+
+export interface MessageShortcutBody {
+  callback_id: string;
+  trigger_id: string;
+  team: { id: string } | null;
+  user: { id: string; name?: string; team_id?: string };
+  channel: { id: string };
+  message: { ts: string; thread_ts?: string; text?: string; files?: SlackFile[]; attachments?: Array<{ image_url?: string }> };
+}
+
+export function fromMessageShortcut(body: MessageShortcutBody): ShortcutInvocation | undefined {
+  const shortcut = SHORTCUTS[body.callback_id as keyof typeof SHORTCUTS];
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (!shortcut || !teamId) return undefined;
+  const threadId = body.message.thread_ts;
+  const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId: body.channel.id, ...(threadId ? { threadId } : {}) };
+  return {
+    kind: 'shortcut',
+    id: `sc:${body.trigger_id}`,
+    platform: 'slack',
+    workspaceId: teamId,
+    actor: actor(body.user.id, false, body.user.name),
+    conversation,
+    receivedAt: Date.now(),
+    shortcut,
+    message: { ...conversation, messageId: body.message.ts },
+    messageText: extractImageUrls(body.message.text ?? '').text,
+    media: [...filesToMedia(body.message.files), ...linkedImages(body.message.text, body.message.attachments)],
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * ChatPlatform for one Slack workspace, on @slack/web-api. Two clients: the normal one waits and
+ * retries on 429 (final edits, uploads); the progress one rejects rate-limited calls at once, so a
+ * busy workspace drops a progress edit instead of pausing every call behind it.
+ */
+import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
+import { fetch } from 'undici';
+import { PlatformError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
+import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { MessageView } from '../../src/view.js';
+import { filesToMedia, linkedImages, type SlackFile } from './parse.js';
+import { slackLogger } from './logger.js';
+import { renderSlackMessage } from './render.js';
+
+export const SLACK_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
+export interface SlackPlatformOptions {
+  token: string;
+  apiUrl: string;
+  teamId: string;
+  logger: Logger;
+}
+
+/** Hosts a bot token may be sent to: Slack's file hosts and the configured API host (FACTS.md). */
+export function isSlackFileHost(url: string, apiUrl: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return false;
+  }
+  const apiHost = new URL(apiUrl).host;
+  return host === apiHost || host === 'files.slack.com' || host.endsWith('.slack.com') || host.endsWith('.slack-edge.com');
+}
+
+function toPlatformError(err: unknown, what: string): PlatformError {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (e?.code === ErrorCode.RateLimitedError) return new PlatformError('slack', 'rate_limited', `${what}: rate limited`, (e.retryAfter ?? 1) * 1000, { cause: err });
+  const code = e?.data?.error;
+  if (code === 'message_not_found' || code === 'channel_not_found') return new PlatformError('slack', 'not_found', `${what}: ${code}`, undefined, { cause: err });
+  if (code === 'invalid_auth' || code === 'token_revoked' || code === 'account_inactive' || code === 'not_authed') return new PlatformError('slack', 'invalid_auth', `${what}: ${code}`, undefined, { cause: err });
+  if (code === 'not_in_channel' || code === 'restricted_action' || code === 'missing_scope') return new PlatformError('slack', 'forbidden', `${what}: ${code}`, undefined, { cause: err });
+  return new PlatformError('slack', 'other', `${what}: ${code ?? (err instanceof Error ? err.message : 'failed')}`, undefined, { cause: err });
+}
+
+interface HistoryMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  files?: SlackFile[];
+  attachments?: Array<{ image_url?: string }>;
+}
+
+export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
+  const { token, apiUrl, teamId } = options;
+  const logger = slackLogger(options.logger);
+  const client = new WebClient(token, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
+  const progress = new WebClient(token, { slackApiUrl: apiUrl, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const ref = (channelId: string, ts: string, threadId?: string): MessageRef => ({ platform: 'slack', workspaceId: teamId, channelId, messageId: ts, ...(threadId ? { threadId } : {}) });
+
+  async function findMessage(channel: string, ts: string): Promise<HistoryMessage | undefined> {
+    const history = (await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+    const top = history.messages?.find((m) => m.ts === ts);
+    if (top) return top;
+    // Not at the top level: a thread reply, which only conversations.replies returns.
+    const replies = (await client.conversations.replies({ channel, ts, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+    return replies.messages?.find((m) => m.ts === ts);
+  }
+
+  return {
+    platform: 'slack',
+    async post(to: ConversationRef, view: MessageView) {
+      try {
+        const res = await client.chat.postMessage({ channel: to.channelId, ...renderSlackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
+        return ref(to.channelId, String(res.ts), to.threadId);
+      } catch (err) {
+        throw toPlatformError(err, 'chat.postMessage');
+      }
+    },
+    async update(message: MessageRef, view: MessageView, opts: { priority: 'progress' | 'final' }) {
+      try {
+        await (opts.priority === 'progress' ? progress : client).chat.update({ channel: message.channelId, ts: message.messageId, ...renderSlackMessage(view) });
+      } catch (err) {
+        throw toPlatformError(err, 'chat.update');
+      }
+    },
+    async openThread(message: MessageRef) {
+      // A thread is the parent's ts. A reply's ts is not a thread: find its parent.
+      let threadId = message.threadId;
+      if (!threadId) {
+        const found = await findMessage(message.channelId, message.messageId).catch(() => undefined);
+        threadId = found?.thread_ts ?? message.messageId;
+      }
+      return { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId };
+    },
+    async upload(to: ConversationRef, files: OutgoingFile[], opts: { comment?: string }): Promise<UploadResult> {
+      try {
+        const res = (await client.filesUploadV2({
+          channel_id: to.channelId,
+          ...(to.threadId ? { thread_ts: to.threadId } : {}),
+          ...(opts.comment ? { initial_comment: opts.comment } : {}),
+          file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, ...(f.altText ? { alt_text: f.altText } : {}) })),
+        } as Parameters<WebClient['filesUploadV2']>[0])) as WebAPICallResult & { files?: Array<{ files?: Array<{ id: string; shares?: Record<string, Record<string, Array<{ ts: string }>>> }> }> };
+        const uploaded = (res.files ?? []).flatMap((r) => r.files ?? []);
+        const messages = uploaded.flatMap((f) => Object.values(f.shares ?? {}).flatMap((byChannel) => (byChannel[to.channelId] ?? []).map((s) => ref(to.channelId, s.ts, to.threadId))));
+        return { media: [], messages };
+      } catch (err) {
+        throw toPlatformError(err, 'files.uploadV2');
+      }
+    },
+    async maxUploadBytes() {
+      return SLACK_MAX_UPLOAD_BYTES;
+    },
+    async download(media: MediaRef, opts: { maxBytes: number }, signal?: AbortSignal): Promise<MediaFile> {
+      if (!isSlackFileHost(media.url, apiUrl)) throw new PlatformError('slack', 'forbidden', 'That file is not on Slack; the bot token is only ever sent to Slack.');
+      const res = await fetch(media.url, { headers: { authorization: `Bearer ${token}` }, redirect: 'follow', signal: signal ?? AbortSignal.timeout(60_000) });
+      const type = res.headers.get('content-type') ?? '';
+      // Slack answers a failed file auth with its HTML sign-in page, not an error status.
+      if (!res.ok || type.startsWith('text/html')) {
+        await res.body?.cancel();
+        throw new PlatformError('slack', 'invalid_auth', 'Slack did not let the bot read that file (is the app missing the files:read scope?).');
+      }
+      const declared = Number(res.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        await res.body?.cancel();
+        throw new PlatformError('slack', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
+      }
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of res.body ?? []) {
+        size += (chunk as Uint8Array).length;
+        if (size > opts.maxBytes) throw new PlatformError('slack', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
+        chunks.push(chunk as Uint8Array);
+      }
+      return { name: media.name ?? 'file', mimeType: media.mimeType ?? type.split(';')[0] ?? 'application/octet-stream', bytes: new Uint8Array(Buffer.concat(chunks)) };
+    },
+    async fetchMessageMedia(message: MessageRef) {
+      try {
+        const found = await findMessage(message.channelId, message.messageId);
+        if (!found) return [];
+        return [...filesToMedia(found.files).filter((m) => !m.mimeType || isImageMime(m.mimeType)), ...linkedImages(found.text, found.attachments)];
+      } catch (err) {
+        throw toPlatformError(err, 'conversations.history');
+      }
+    },
+    async delete(message: MessageRef) {
+      try {
+        await client.chat.delete({ channel: message.channelId, ts: message.messageId });
+      } catch (err) {
+        throw toPlatformError(err, 'chat.delete');
+      }
+    },
+    async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {
+      try {
+        await client.chat.postEphemeral({ channel: to.channelId, user: userId, ...renderSlackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
+      } catch (err) {
+        throw toPlatformError(err, 'chat.postEphemeral');
+      }
+    },
+  };
+}

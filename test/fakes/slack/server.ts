@@ -1,0 +1,234 @@
+/**
+ * A loopback fake of Slack that speaks the documented protocols: the Web API (form or JSON
+ * bodies, `{ok}` answers, 429 with Retry-After), the files.uploadV2 upload URL, private file
+ * downloads that need the bot token (an HTML login page otherwise), response_url, OAuth token
+ * exchange, and the Socket Mode websocket (hello, envelopes, acks). Records every call.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token?: string;
+}
+
+export interface FakeSlackMessage {
+  ts: string;
+  channel: string;
+  text?: string;
+  thread_ts?: string;
+  user?: string;
+  files?: Array<Record<string, unknown>>;
+  blocks?: unknown;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly messages: FakeSlackMessage[] = [];
+  readonly uploads = new Map<string, { bytes: Buffer; filename?: string }>();
+  readonly responses: Array<{ id: string; body: Record<string, unknown> }> = [];
+  readonly files = new Map<string, { bytes: Buffer; mimetype: string }>();
+  readonly admins = new Set<string>();
+  /** Tokens that are valid, by team. */
+  readonly tokens = new Map<string, string>([['xoxb-test-token', 'T1']]);
+  /** chat.update calls to answer 429 (with Retry-After 1). */
+  rateLimitUpdates = 0;
+  url = '';
+  private server?: Server;
+  private wss?: WebSocketServer;
+  private sockets = new Set<WebSocket>();
+  private pendingAcks = new Map<string, (payload: unknown) => void>();
+  private tsCounter = 0;
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** A user file only the bot token can download (url_private_download). */
+  addFile(name: string, mimetype: string, bytes: Buffer): Record<string, unknown> {
+    const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
+    this.files.set(id, { bytes, mimetype });
+    return { id, name, mimetype, size: bytes.length, url_private_download: `${this.url}/files-pri/T1-${id}/download/${name}`, url_private: `${this.url}/files-pri/T1-${id}/${name}` };
+  }
+
+  addMessage(message: Omit<FakeSlackMessage, 'ts'> & { ts?: string }): FakeSlackMessage {
+    const m = { ts: message.ts ?? this.nextTs(), ...message };
+    this.messages.push(m);
+    return m;
+  }
+
+  nextTs(): string {
+    this.tsCounter += 1;
+    return `${1700000000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
+    this.wss = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.wss.on('connection', (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('message', (data) => {
+        const msg = JSON.parse(data.toString()) as { envelope_id?: string; payload?: unknown };
+        if (msg.envelope_id) this.pendingAcks.get(msg.envelope_id)?.(msg.payload);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+
+  /** Waits for a Socket Mode client to connect. */
+  async socketConnected(timeoutMs = 5000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.sockets.size === 0) {
+      if (Date.now() > until) throw new Error('no socket mode client connected');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Sends a Socket Mode envelope and resolves with the app's ack payload. */
+  sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown, retryAttempt = 0): Promise<unknown> {
+    const envelope_id = randomUUID();
+    const acked = new Promise<unknown>((resolve) => this.pendingAcks.set(envelope_id, resolve));
+    const msg = { envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' };
+    for (const s of this.sockets) s.send(JSON.stringify(msg));
+    return acked;
+  }
+
+  private async readBody(req: IncomingMessage): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const raw = await this.readBody(req);
+    const auth = /^Bearer\s+(.+)$/.exec(req.headers.authorization ?? '')?.[1];
+
+    if (url.pathname.startsWith('/files-pri/')) {
+      const id = /\/files-pri\/T1-([^/]+)\//.exec(url.pathname)?.[1] ?? '';
+      const file = this.files.get(id);
+      if (!auth || !this.tokens.has(auth) || !file) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return void res.end('<!doctype html><html><body>Sign in to Slack</body></html>');
+      }
+      res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) });
+      return void res.end(file.bytes);
+    }
+    if (url.pathname.startsWith('/upload/')) {
+      const id = url.pathname.slice('/upload/'.length);
+      let bytes = raw;
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('multipart/form-data')) {
+        const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+        const file = [...form.values()].find((v): v is File => typeof v !== 'string');
+        if (file) bytes = Buffer.from(await file.arrayBuffer());
+      }
+      this.uploads.set(id, { ...this.uploads.get(id), bytes });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(`OK - ${raw.length}`);
+    }
+    if (url.pathname.startsWith('/respond/')) {
+      this.responses.push({ id: url.pathname.slice('/respond/'.length), body: JSON.parse(raw.toString() || '{}') as Record<string, unknown> });
+      return this.json(res, 200, { ok: true });
+    }
+    if (!url.pathname.startsWith('/api/')) return this.json(res, 404, { ok: false, error: 'unknown_url' });
+
+    const method = url.pathname.slice('/api/'.length);
+    const type = req.headers['content-type'] ?? '';
+    let args: Record<string, unknown> = {};
+    if (type.includes('application/json')) args = JSON.parse(raw.toString() || '{}') as Record<string, unknown>;
+    else for (const [k, v] of new URLSearchParams(raw.toString())) args[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+    for (const [k, v] of url.searchParams) args[k] ??= v;
+    const token = auth ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
+    this.calls.push({ method, args, ...(token ? { token } : {}) });
+    const team = token ? this.tokens.get(token) : undefined;
+    const noAuth = ['oauth.v2.access', 'apps.connections.open'];
+    if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });
+
+    switch (method) {
+      case 'auth.test':
+        return this.json(res, 200, { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'genbot', team_id: team, user_id: 'UBOT', bot_id: 'BBOT' });
+      case 'chat.postMessage': {
+        const m = this.addMessage({ channel: String(args['channel']), text: String(args['text'] ?? ''), blocks: args['blocks'], ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}), user: 'UBOT' });
+        return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts, message: m });
+      }
+      case 'chat.update': {
+        if (this.rateLimitUpdates > 0) {
+          this.rateLimitUpdates -= 1;
+          return this.json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+        }
+        const m = this.messages.find((x) => x.ts === args['ts'] && x.channel === args['channel']);
+        if (!m) return this.json(res, 200, { ok: false, error: 'message_not_found' });
+        Object.assign(m, { text: args['text'], blocks: args['blocks'] });
+        return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts });
+      }
+      case 'chat.postEphemeral':
+        return this.json(res, 200, { ok: true, message_ts: this.nextTs() });
+      case 'chat.delete':
+        return this.json(res, 200, { ok: true });
+      case 'users.info': {
+        const id = String(args['user']);
+        return this.json(res, 200, { ok: true, user: { id, name: id.toLowerCase(), is_admin: this.admins.has(id), is_owner: false } });
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const ts = String(args['latest'] ?? args['ts'] ?? '');
+        const found = this.messages.filter((m) => m.channel === args['channel'] && (m.ts === ts || (method === 'conversations.replies' && m.thread_ts === ts)));
+        return this.json(res, 200, { ok: true, messages: found });
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
+        this.uploads.set(id, { bytes: Buffer.alloc(0), filename: String(args['filename']) });
+        return this.json(res, 200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const files = (typeof args['files'] === 'string' ? safeJson(args['files']) : args['files']) as Array<{ id: string; title?: string }>;
+        const m = this.addMessage({ channel: String(args['channel_id']), ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}), user: 'UBOT', files: files.map((f) => ({ id: f.id, name: this.uploads.get(f.id)?.filename, url_private_download: `${this.url}/files-pri/T1-${f.id}/download/x` })) });
+        return this.json(res, 200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, shares: { public: { [m.channel]: [{ ts: m.ts }] } } })) });
+      }
+      case 'apps.connections.open':
+        return this.json(res, 200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket` });
+      case 'oauth.v2.access':
+        this.tokens.set('xoxb-team2-token', 'T2');
+        return this.json(res, 200, { ok: true, access_token: 'xoxb-team2-token', token_type: 'bot', scope: 'commands,chat:write', bot_user_id: 'UBOT2', app_id: 'A1', team: { id: 'T2', name: 'Second' }, enterprise: null, authed_user: { id: 'UINSTALLER' }, is_enterprise_install: false });
+      default:
+        return this.json(res, 200, { ok: false, error: 'unknown_method' });
+    }
+  }
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Signs like Slack: v0=hex(HMAC_SHA256(secret, "v0:" + ts + ":" + body)). */
+export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const sig = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${sig}` };
+}
