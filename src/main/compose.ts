@@ -16,7 +16,11 @@ import { createMetrics } from '../../adapters/ops/metrics.js';
 import { createOpsRouter } from '../../adapters/ops/router.js';
 import { createEditBudget } from '../../adapters/redis/edit-budget.js';
 import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createMessageIndex, createSettingsStore, purgeWorkspace } from '../../adapters/redis/stores.js';
+import { createDiscordAdapter } from '../../adapters/discord/client.js';
+import { createDiscordPlatform } from '../../adapters/discord/platform.js';
+import { registerDiscordCommands } from '../../adapters/discord/register.js';
 import { createSlackAdapter } from '../../adapters/slack/app.js';
+import { allSpecs } from '../../commands/specs.js';
 import { createSlackInstallationStore, createSlackPlatformDirectory } from '../../adapters/slack/installation-store.js';
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/router.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../jobs/queue.js';
@@ -220,7 +224,25 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       }
     }
     if (config.DISCORD_TOKEN) {
-      throw new Error('Discord is not wired into this build yet (issue 4); unset DISCORD_TOKEN.');
+      const discordPlatform = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger });
+      directories.discord = { forWorkspace: async () => discordPlatform };
+      if (config.BOT_ROLE !== 'worker') {
+        const registered = await registerDiscordCommands({
+          token: config.DISCORD_TOKEN,
+          applicationId: config.DISCORD_APPLICATION_ID!,
+          apiUrl: config.DISCORD_API_URL,
+          specs: allSpecs,
+          ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+        }).catch((err: unknown) => {
+          logger.warn({ err }, 'could not check or register Discord commands; run `npm run register:discord`');
+          return 'failed';
+        });
+        logger.info({ registered }, 'Discord commands');
+        const discord = createDiscordAdapter({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, dispatcher, logger, messageContentIntent: config.DISCORD_MESSAGE_CONTENT });
+        await discord.start();
+        closers.push(() => discord.stop());
+        real.push('Discord (gateway)');
+      }
     }
 
     const server: Server = createServer(app);

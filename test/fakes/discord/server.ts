@@ -1,0 +1,238 @@
+/**
+ * A loopback fake of Discord: REST under /api/v10 (JSON answers, multipart uploads, 429s with the
+ * documented body and headers) and the gateway websocket (Hello, Identify → READY + GUILD_CREATE,
+ * heartbeats, Resume, dispatches), plus a CDN path for attachments. Records every REST call.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface DiscordCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown> | undefined;
+  files: Array<{ name: string; size: number; bytes: Buffer }>;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  author: { id: string; username: string; bot?: boolean };
+  attachments: Array<Record<string, unknown>>;
+  embeds: Array<Record<string, unknown>>;
+  components?: unknown;
+  timestamp: string;
+}
+
+export const GUILD_ID = '100000000000000001';
+export const CHANNEL_ID = '100000000000000002';
+export const APP_ID = '100000000000000003';
+export const BOT_ID = '100000000000000004';
+
+let snowflake = BigInt(Date.now() - 1420070400000) << 22n;
+export function nextSnowflake(): string {
+  snowflake += 1n;
+  return snowflake.toString();
+}
+
+export class FakeDiscord {
+  readonly calls: DiscordCall[] = [];
+  readonly messages = new Map<string, FakeMessage>();
+  readonly threads = new Map<string, string>();
+  readonly cdn = new Map<string, { bytes: Buffer; type: string }>();
+  commands: unknown[] = [];
+  premiumTier = 0;
+  /** Message edits to answer with 429. */
+  rateLimitEdits = 0;
+  identifies = 0;
+  resumes = 0;
+  url = '';
+  private server?: Server;
+  private wss?: WebSocketServer;
+  private sockets = new Set<WebSocket>();
+  private seq = 0;
+
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
+
+  callsTo(method: string, pattern: RegExp): DiscordCall[] {
+    return this.calls.filter((c) => c.method === method && pattern.test(c.path));
+  }
+
+  addAttachment(name: string, type: string, bytes: Buffer): Record<string, unknown> {
+    const id = nextSnowflake();
+    this.cdn.set(`${id}/${name}`, { bytes, type });
+    return { id, filename: name, content_type: type, size: bytes.length, url: `${this.url}/cdn/attachments/${CHANNEL_ID}/${id}/${name}?ex=1`, proxy_url: `${this.url}/cdn/attachments/${CHANNEL_ID}/${id}/${name}` };
+  }
+
+  addMessage(channelId: string, content: string, attachments: Array<Record<string, unknown>> = [], authorId = '200000000000000001'): FakeMessage {
+    const m: FakeMessage = { id: nextSnowflake(), channel_id: channelId, content, author: { id: authorId, username: 'user' }, attachments, embeds: [], timestamp: new Date().toISOString() };
+    this.messages.set(m.id, m);
+    return m;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
+    this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+
+  async connected(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (![...this.sockets].some((s) => (s as WebSocket & { ready?: boolean }).ready)) {
+      if (Date.now() > end) throw new Error('gateway client never became ready');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Drops every gateway connection without a close frame, as a network failure would. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.terminate();
+    this.sockets.clear();
+  }
+
+  dispatch(t: string, d: unknown): void {
+    this.seq += 1;
+    for (const s of this.sockets) if ((s as WebSocket & { ready?: boolean }).ready) s.send(JSON.stringify({ op: 0, t, s: this.seq, d }));
+  }
+
+  private onSocket(ws: WebSocket & { ready?: boolean }): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString()) as { op: number; d: unknown };
+      if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
+      if (msg.op === 2) {
+        this.identifies += 1;
+        ws.ready = true;
+        this.seq += 1;
+        ws.send(JSON.stringify({ op: 0, t: 'READY', s: this.seq, d: { v: 10, user: { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null }, guilds: [{ id: GUILD_ID, unavailable: true }], session_id: randomUUID(), resume_gateway_url: `${this.url.replace('http', 'ws')}/gateway`, application: { id: APP_ID, flags: 0 }, shard: [0, 1] } }));
+        this.seq += 1;
+        ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: this.seq, d: this.guild() }));
+      }
+      if (msg.op === 6) {
+        this.resumes += 1;
+        ws.ready = true;
+        this.seq += 1;
+        ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: this.seq, d: {} }));
+      }
+    });
+  }
+
+  guild(): Record<string, unknown> {
+    return {
+      id: GUILD_ID, name: 'Fake guild', icon: null, owner_id: '200000000000000009', unavailable: false, premium_tier: this.premiumTier, member_count: 3, large: false, features: [],
+      roles: [{ id: GUILD_ID, name: '@everyone', permissions: '1024', position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
+      channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
+      threads: [], members: [], emojis: [], stickers: [], voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [], joined_at: new Date().toISOString(),
+    };
+  }
+
+  private json(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    if (status === 204) {
+      res.writeHead(204, headers);
+      return void res.end();
+    }
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const path = url.pathname;
+
+    if (path.startsWith('/cdn/attachments/')) {
+      const key = path.split('/').slice(-2).join('/');
+      const file = this.cdn.get(key);
+      if (!file) return this.json(res, 404, { message: 'Not found' });
+      res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.bytes.length) });
+      return void res.end(file.bytes);
+    }
+    if (!path.startsWith('/api/v10/')) return this.json(res, 404, { message: '404: Not Found', code: 0 });
+    const route = path.slice('/api/v10'.length);
+    const method = req.method ?? 'GET';
+    let body: Record<string, unknown> | undefined;
+    const files: DiscordCall['files'] = [];
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      for (const [key, value] of form.entries()) {
+        if (key === 'payload_json' && typeof value === 'string') body = JSON.parse(value) as Record<string, unknown>;
+        else if (typeof value !== 'string') files.push({ name: value.name, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) });
+      }
+    } else if (raw.length > 0) {
+      body = JSON.parse(raw.toString()) as Record<string, unknown>;
+    }
+    this.calls.push({ method, path: route, body, files });
+    const rl = { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': 'b' + route.split('/')[1] };
+
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && route === '/gateway/bot') return this.json(res, 200, { url: `${this.url.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    if (method === 'GET' && route === '/users/@me') return this.json(res, 200, { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null });
+    if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(route))) return this.json(res, 204);
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(route))) return this.json(res, 200, { id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot' }, attachments: [], embeds: [], timestamp: new Date().toISOString() }, rl);
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(route))) return this.json(res, 200, { id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot' }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(route))) {
+      if (method === 'PUT') this.commands = (body as unknown as unknown[]) ?? [];
+      return this.json(res, 200, this.commands.map((c, i) => ({ id: String(i + 1), application_id: APP_ID, version: '1', ...(c as object) })));
+    }
+    if ((m = /^\/guilds\/(\d+)$/.exec(route))) return this.json(res, 200, this.guild());
+    if ((m = /^\/channels\/(\d+)$/.exec(route))) {
+      const isThread = [...this.threads.values()].includes(m[1]!);
+      return this.json(res, 200, { id: m[1], type: isThread ? 11 : 0, guild_id: GUILD_ID, name: isThread ? 'thread' : 'general', ...(isThread ? { parent_id: CHANNEL_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } } : {}) });
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(route))) {
+      if (this.threads.has(m[2]!)) return this.json(res, 400, { message: 'A thread has already been created for this message', code: 160004 });
+      this.threads.set(m[2]!, m[2]!);
+      return this.json(res, 201, { id: m[2], type: 11, guild_id: GUILD_ID, parent_id: m[1], name: body?.['name'] });
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(route)) && method === 'POST') {
+      const attachments = files.map((f) => {
+        const id = nextSnowflake();
+        this.cdn.set(`${id}/${f.name}`, { bytes: f.bytes, type: f.name.endsWith('.mp4') ? 'video/mp4' : 'image/png' });
+        return { id, filename: f.name, size: f.size, content_type: f.name.endsWith('.mp4') ? 'video/mp4' : 'image/png', url: `${this.url}/cdn/attachments/${m![1]}/${id}/${f.name}`, proxy_url: `${this.url}/cdn/attachments/${m![1]}/${id}/${f.name}` };
+      });
+      const msg: FakeMessage = { id: nextSnowflake(), channel_id: m[1]!, content: String(body?.['content'] ?? ''), author: { id: BOT_ID, username: 'genbot', bot: true }, attachments, embeds: (body?.['embeds'] as FakeMessage['embeds']) ?? [], components: body?.['components'], timestamp: new Date().toISOString() };
+      this.messages.set(msg.id, msg);
+      return this.json(res, 200, msg, rl);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(route))) {
+      const msg = this.messages.get(m[2]!);
+      if (!msg) return this.json(res, 404, { message: 'Unknown Message', code: 10008 });
+      if (method === 'GET') return this.json(res, 200, msg, rl);
+      if (method === 'DELETE') {
+        this.messages.delete(msg.id);
+        return this.json(res, 204);
+      }
+      if (method === 'PATCH') {
+        if (this.rateLimitEdits > 0) {
+          this.rateLimitEdits -= 1;
+          return this.json(res, 429, { message: 'You are being rate limited.', retry_after: 0.3, global: false }, { ...rl, 'x-ratelimit-remaining': '0', 'retry-after': '1', 'x-ratelimit-scope': 'user', 'x-ratelimit-reset-after': '0.3' });
+        }
+        Object.assign(msg, { content: body?.['content'] ?? msg.content, embeds: body?.['embeds'] ?? msg.embeds, components: body?.['components'] ?? msg.components });
+        return this.json(res, 200, msg, rl);
+      }
+    }
+    return this.json(res, 404, { message: `404: Not Found (${method} ${route})`, code: 0 });
+  }
+}
+
+export function member(userId: string, permissions = '0') {
+  return { user: { id: userId, username: `u${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null }, roles: [], permissions, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+}
