@@ -76,7 +76,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         else await repliable.reply({ ...payload, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
       },
       async settle(view) {
-        if (repliable?.deferred && !repliable.replied) await repliable.editReply(renderDiscordMessage(view));
+        // Closing the deferred reply is a courtesy: the work already started, so a failure here is only logged.
+        if (repliable?.deferred && !repliable.replied) await repliable.editReply(renderDiscordMessage(view)).catch((err: unknown) => log.warn({ err }, 'could not close the deferred reply'));
       },
       async choices(choices) {
         if (interaction.isAutocomplete()) await interaction.respond(choices.slice(0, 25));

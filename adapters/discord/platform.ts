@@ -3,8 +3,8 @@
  * REST clients: the normal one queues behind rate limits (final edits, uploads); the progress one
  * rejects a rate-limited route at once so a stale progress edit is dropped, never queued.
  */
-import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
-import { fetch } from 'undici';
+import { DiscordAPIError, RateLimitError, REST, type RESTOptions } from '@discordjs/rest';
+import { fetch, request } from 'undici';
 import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
@@ -67,6 +67,35 @@ function toPlatformError(err: unknown, what: string): PlatformError {
   return new PlatformError('discord', 'other', `${what}: ${err instanceof Error ? err.message : 'failed'}`, undefined, { cause: err });
 }
 
+/**
+ * @discordjs/rest hands multipart bodies to its own undici as a FormData; when another undici
+ * major (ours) owns the process-wide dispatcher, that FormData is not readable by it. Encoding
+ * the FormData to bytes first (with its boundary header) works with any undici.
+ */
+export async function makeDiscordRequest(url: string, init: Record<string, unknown>) {
+  let body = init['body'] as unknown;
+  const headers: Record<string, string> = { ...((init['headers'] as Record<string, string> | undefined) ?? {}) };
+  if (body instanceof FormData) {
+    const encoded = new Response(body);
+    headers['content-type'] = encoded.headers.get('content-type')!;
+    body = Buffer.from(await encoded.arrayBuffer());
+  }
+  const res = await request(url, { method: init['method'] as 'GET', headers, body: body as Buffer | string | null, signal: init['signal'] as AbortSignal });
+  return {
+    body: res.body,
+    arrayBuffer: () => res.body.arrayBuffer(),
+    json: () => res.body.json(),
+    text: () => res.body.text(),
+    get bodyUsed() {
+      return res.body.bodyUsed;
+    },
+    headers: new Headers(Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)] as [string, string]]))),
+    status: res.statusCode,
+    statusText: '',
+    ok: res.statusCode >= 200 && res.statusCode < 300,
+  };
+}
+
 export interface DiscordPlatformOptions {
   token: string;
   apiUrl: string;
@@ -74,8 +103,9 @@ export interface DiscordPlatformOptions {
 }
 
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
-  const rest = new REST({ api: options.apiUrl, version: '10' }).setToken(options.token);
-  const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0 }).setToken(options.token);
+  const makeRequest = makeDiscordRequest as unknown as RESTOptions['makeRequest'];
+  const rest = new REST({ api: options.apiUrl, version: '10', makeRequest }).setToken(options.token);
+  const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest }).setToken(options.token);
   const tiers = new Map<string, { limit: number; at: number }>();
   const ref = (workspaceId: string, channelId: string, id: string, threadId?: string): MessageRef => ({ platform: 'discord', workspaceId, channelId, messageId: id, ...(threadId ? { threadId } : {}) });
   const target = (to: ConversationRef) => to.threadId ?? to.channelId;

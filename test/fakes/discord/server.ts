@@ -180,14 +180,15 @@ export class FakeDiscord {
       body = JSON.parse(raw.toString()) as Record<string, unknown>;
     }
     this.calls.push({ method, path: route, body, files });
+    const messageDefaults = { type: 0, flags: 0, tts: false, pinned: false, mention_everyone: false, mentions: [], mention_roles: [], components: [], edited_timestamp: null };
     const rl = { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': 'b' + route.split('/')[1] };
 
     let m: RegExpExecArray | null;
     if (method === 'GET' && route === '/gateway/bot') return this.json(res, 200, { url: `${this.url.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     if (method === 'GET' && route === '/users/@me') return this.json(res, 200, { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null });
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(route))) return this.json(res, 204);
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(route))) return this.json(res, 200, { id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot' }, attachments: [], embeds: [], timestamp: new Date().toISOString() }, rl);
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(route))) return this.json(res, 200, { id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot' }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() }, rl);
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
     if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(route))) {
       if (method === 'PUT') this.commands = (body as unknown as unknown[]) ?? [];
       return this.json(res, 200, this.commands.map((c, i) => ({ id: String(i + 1), application_id: APP_ID, version: '1', ...(c as object) })));
@@ -208,7 +209,7 @@ export class FakeDiscord {
         this.cdn.set(`${id}/${f.name}`, { bytes: f.bytes, type: f.name.endsWith('.mp4') ? 'video/mp4' : 'image/png' });
         return { id, filename: f.name, size: f.size, content_type: f.name.endsWith('.mp4') ? 'video/mp4' : 'image/png', url: `${this.url}/cdn/attachments/${m![1]}/${id}/${f.name}`, proxy_url: `${this.url}/cdn/attachments/${m![1]}/${id}/${f.name}` };
       });
-      const msg: FakeMessage = { id: nextSnowflake(), channel_id: m[1]!, content: String(body?.['content'] ?? ''), author: { id: BOT_ID, username: 'genbot', bot: true }, attachments, embeds: (body?.['embeds'] as FakeMessage['embeds']) ?? [], components: body?.['components'], timestamp: new Date().toISOString() };
+      const msg: FakeMessage = { ...messageDefaults, id: nextSnowflake(), channel_id: m[1]!, content: String(body?.['content'] ?? ''), author: { id: BOT_ID, username: 'genbot', bot: true }, attachments, embeds: (body?.['embeds'] as FakeMessage['embeds']) ?? [], components: body?.['components'], timestamp: new Date().toISOString() };
       this.messages.set(msg.id, msg);
       return this.json(res, 200, msg, rl);
     }
