@@ -127,29 +127,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${name}: ${issue.message}`);
     }
   }
-  const c = result.success ? result.data : undefined;
-  if (c) {
-    if (c.SLACK_APP_TOKEN && !c.SLACK_APP_TOKEN.startsWith('xapp-')) {
-      problems.push('SLACK_APP_TOKEN: must be an app-level token starting with xapp- (Socket Mode)');
-    }
-    const oauth = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET];
-    if (oauth.some(Boolean) && !oauth.every(Boolean)) {
-      problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: set all three to install in many workspaces, or none');
-    }
-    const slackConfigured = !!(c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID);
-    if (slackConfigured && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
-      problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN=xapp-… for Socket Mode)');
-    }
-    if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
-      problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');
-    }
-    if (c.SLACK_CLIENT_ID && c.SLACK_APP_TOKEN) {
-      problems.push('SLACK_APP_TOKEN: installing in many workspaces (SLACK_CLIENT_ID) needs HTTP mode; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET');
-    }
-    if (c.SLACK_CLIENT_ID && !c.BOT_ENCRYPTION_KEY) {
-      problems.push('BOT_ENCRYPTION_KEY: required to store workspaces\' bot tokens encrypted (generate one with `openssl rand -hex 32`)');
-    }
+  // Cross-variable rules read the raw values, so they are reported together with schema problems.
+  const has = (name: string) => (env[name] ?? '').trim() !== '';
+  const raw = (name: string) => (env[name] ?? '').trim();
+  if (has('SLACK_APP_TOKEN') && !raw('SLACK_APP_TOKEN').startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN: must be an app-level token starting with xapp- (Socket Mode)');
   }
+  const oauth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'].map(has);
+  if (oauth.some(Boolean) && !oauth.every(Boolean)) {
+    problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: set all three to install in many workspaces, or none');
+  }
+  const slackConfigured = has('SLACK_BOT_TOKEN') || has('SLACK_CLIENT_ID');
+  if (slackConfigured && !has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN=xapp-… for Socket Mode)');
+  }
+  if (has('SLACK_CLIENT_ID') && has('SLACK_APP_TOKEN')) {
+    problems.push('SLACK_APP_TOKEN: installing in many workspaces (SLACK_CLIENT_ID) needs HTTP mode; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET');
+  }
+  if (has('SLACK_CLIENT_ID') && !has('BOT_ENCRYPTION_KEY')) {
+    problems.push("BOT_ENCRYPTION_KEY: required to store workspaces' bot tokens encrypted (generate one with `openssl rand -hex 32`)");
+  }
+  if (has('DISCORD_TOKEN') && !has('DISCORD_APPLICATION_ID')) {
+    problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');
+  }
+  const c = result.success ? result.data : undefined;
   if (problems.length > 0 || !c) throw new ConfigError(problems);
   return { ...c, localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
 }

@@ -9,7 +9,6 @@ import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
 import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
-import type { MessageView } from '../../src/view.js';
 import { renderDiscordMessage } from './render.js';
 
 /** Per-file upload limit by the guild's boost tier (10 MiB default, more with boosts). */

@@ -57,3 +57,10 @@ export function createSlackPlatformDirectory(options: SlackDirectoryOptions): Pl
     },
   };
 }
+
+/** Readiness: the Slack Web API answers and accepts the bot token (single workspace) or is reachable. */
+export async function checkSlackReachable(apiUrl: string, botToken: string | undefined, signal: AbortSignal): Promise<void> {
+  const res = await fetch(new URL('api.test', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`), { method: 'POST', signal, ...(botToken ? { headers: { authorization: `Bearer ${botToken}` } } : {}) });
+  const body = (await res.json().catch(() => ({}))) as { ok?: boolean };
+  if (!res.ok || body.ok === false) throw new Error(`Slack API answered ${res.status}`);
+}

@@ -13,7 +13,7 @@ import { startKreaSimulator } from '../../adapters/providers/krea/simulator/serv
 import { downloadLimited } from '../../adapters/providers/http.js';
 import { createModelCatalog } from '../../adapters/providers/model-catalog.js';
 import { createMetrics } from '../../adapters/ops/metrics.js';
-import { createOpsRouter } from '../../adapters/ops/router.js';
+import { createOpsRouter, type ReadinessCheck } from '../../adapters/ops/router.js';
 import { createEditBudget } from '../../adapters/redis/edit-budget.js';
 import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createMessageIndex, createSettingsStore, purgeWorkspace } from '../../adapters/redis/stores.js';
 import { createDiscordAdapter } from '../../adapters/discord/client.js';
@@ -21,7 +21,7 @@ import { createDiscordPlatform } from '../../adapters/discord/platform.js';
 import { registerDiscordCommands } from '../../adapters/discord/register.js';
 import { createSlackAdapter } from '../../adapters/slack/app.js';
 import { allSpecs } from '../../commands/specs.js';
-import { createSlackInstallationStore, createSlackPlatformDirectory } from '../../adapters/slack/installation-store.js';
+import { checkSlackReachable, createSlackInstallationStore, createSlackPlatformDirectory } from '../../adapters/slack/installation-store.js';
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/router.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../jobs/queue.js';
 import { createRedisConnection } from '../../jobs/redis-connection.js';
@@ -171,14 +171,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const app = express();
     app.disable('x-powered-by');
     let baseUrl = '';
-    app.use(
-      createOpsRouter({
-        registry,
-        queues: [queue.queue],
-        ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}),
-        checks: [{ name: 'redis', check: async () => void (await redis.ping()) }],
-      }),
-    );
+    const checks: ReadinessCheck[] = [{ name: 'redis', check: async () => void (await redis.ping()) }];
+    app.use(createOpsRouter({ registry, queues: [queue.queue], checks, ...(config.ADMIN_PASSWORD ? { adminPassword: config.ADMIN_PASSWORD } : {}) }));
     app.post('/webhooks/krea', express.json({ limit: '256kb' }), async (req, res) => {
       // Krea's webhooks are unsigned: accept only job ids this bot created, then just wake the job
       // (it reads the status itself), so duplicates and forgeries can do no harm.
@@ -199,6 +193,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) {
       const kv = createKeyValueStore({ redis, prefix });
       const installations = createSlackInstallationStore(box ? createEncryptedKeyValueStore(kv, box) : kv);
+      checks.push({ name: 'slack', check: (signal) => checkSlackReachable(config.SLACK_API_URL, config.SLACK_BOT_TOKEN, signal) });
       directories.slack = createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations });
       if (config.BOT_ROLE !== 'worker') {
         const slack = createSlackAdapter({
@@ -241,6 +236,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         const discord = createDiscordAdapter({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, dispatcher, logger, messageContentIntent: config.DISCORD_MESSAGE_CONTENT });
         await discord.start();
         closers.push(() => discord.stop());
+        checks.push({ name: 'discord', check: async () => {
+          if (!discord.client.isReady()) throw new Error('the Discord gateway is not connected');
+        } });
         real.push('Discord (gateway)');
       }
     }

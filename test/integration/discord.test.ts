@@ -130,6 +130,11 @@ describe('Discord', () => {
     await until(() => [...fake.messages.values()].find((m) => m.channel_id === thread && m.content.includes('video/')));
   });
 
+  it('reports the gateway in /readyz', async () => {
+    const ready = (await (await fetch(`${bot.url}/readyz`)).json()) as { checks: Array<{ name: string; ok: boolean }> };
+    expect(ready.checks).toContainEqual({ name: 'discord', ok: true });
+  });
+
   it('keeps working after the gateway connection drops', async () => {
     fake.dropConnections();
     await fake.connected();

@@ -96,6 +96,11 @@ describe('Slack, HTTP mode', () => {
     expect(fake.callsTo('chat.update').filter((c) => c.args['ts'] === ts).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('reports Slack in /readyz', async () => {
+    const ready = (await (await fetch(`${bot.url}/readyz`)).json()) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
+    expect(ready).toMatchObject({ ok: true, checks: [{ name: 'redis', ok: true }, { name: 'slack', ok: true }] });
+  });
+
   it('rejects an unsigned request and one signed 10 minutes ago', async () => {
     const before = fake.callsTo('chat.postMessage').length;
     const body = new URLSearchParams(slash('unsigned fox')).toString();

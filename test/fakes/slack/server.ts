@@ -164,10 +164,12 @@ export class FakeSlack {
     const token = auth ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
     this.calls.push({ method, args, ...(token ? { token } : {}) });
     const team = token ? this.tokens.get(token) : undefined;
-    const noAuth = ['oauth.v2.access', 'apps.connections.open'];
+    const noAuth = ['oauth.v2.access', 'apps.connections.open', 'api.test'];
     if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });
 
     switch (method) {
+      case 'api.test':
+        return this.json(res, 200, { ok: true });
       case 'auth.test':
         return this.json(res, 200, { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'genbot', team_id: team, user_id: 'UBOT', bot_id: 'BBOT' });
       case 'chat.postMessage': {
