@@ -10,6 +10,7 @@ import { renderCommandHelp, renderHelp } from '../src/help.js';
 import type { CommandInvocation, SubmitInvocation } from '../src/invocation.js';
 import type { Responder, WorkspaceSettings } from '../src/ports.js';
 import { textView, type MessageView } from '../src/view.js';
+import { commandHint } from './hints.js';
 import type { CommandServices } from './services.js';
 import { allSpecs, connectSpec, creditsSpec, helpSpec, jobsSpec, modelsSpec, settingsSpec } from './specs.js';
 import { resolveModel } from './resolve-request.js';
@@ -37,7 +38,7 @@ function modelsRoute(s: CommandServices): CommandRoute {
       const models = (await s.catalog.list(settings.defaultProvider))
         .filter((m) => (!kind || m.kind === kind) && (!search || m.id.toLowerCase().includes(search)))
         .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
-      if (models.length === 0) throw new UserError('not_found', 'No model matches. Try `/genbot models` with no filter.');
+      if (models.length === 0) throw new UserError('not_found', `No model matches. Try \`${commandHint(inv.platform, 'models')}\` with no filter.`);
       const defaults = new Set([settings.defaultImageModel, settings.defaultVideoModel, settings.defaultUpscaleModel]);
       const lines = models.slice(0, 40).map((m) => {
         const eta = m.averageSeconds ? ` ~${Math.round(m.averageSeconds)}s` : '';
@@ -115,7 +116,7 @@ function settingsRoute(s: CommandServices): CommandRoute {
       if (!name) return responder.reply(settingsView(await s.settings.get(workspace)), { ephemeral: true });
       const entry = SETTABLE[name];
       if (!entry) throw new UserError('bad_value', `Unknown setting \`${name}\`. Settings: ${Object.keys(SETTABLE).map((k) => `\`${k}\``).join(', ')}.`);
-      if (!value) throw new UserError('missing_value', `Give a value for \`${name}\`, for example \`/genbot settings ${name} …\`.`);
+      if (!value) throw new UserError('missing_value', `Give a value for \`${name}\`, for example \`${commandHint(inv.platform, 'settings', `${name} …`)}\`.`);
       if (!inv.actor.isAdmin) throw new UserError('forbidden', 'Only workspace admins can change settings.');
       const parsed = entry.parse(value);
       if (entry.key.endsWith('Model')) {
@@ -172,7 +173,7 @@ function connectRoute(s: CommandServices): CommandRoute {
           fields: [{ id: 'key', label: 'API key', placeholder: 'Paste the API key', secret: true, maxLength: 400 }],
         });
       }
-      await responder.reply(textView(`Run \`/genbot connect ${provider} <api key>\`: the key is only seen by the bot and stored encrypted.`), { ephemeral: true });
+      await responder.reply(textView(`Run \`${commandHint(inv.platform, 'connect', `${provider} <api key>`)}\`: the key is only seen by the bot and stored encrypted.`), { ephemeral: true });
     },
   };
 }

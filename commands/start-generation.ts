@@ -7,6 +7,7 @@ import { UserError } from '../src/errors.js';
 import { GENERATION_JOB_VERSION, jobIdFor, type GenerationRequest, type NewGenerationJob, type ProviderId } from '../src/generation.js';
 import type { Actor, ConversationRef, MessageRef, WorkspaceRef } from '../src/model.js';
 import { renderStatusView } from '../src/progress.js';
+import { commandHint } from './hints.js';
 import type { CommandServices } from './services.js';
 
 export type Placement =
@@ -42,7 +43,7 @@ export async function ensureProvider(s: CommandServices, workspace: WorkspaceRef
   if (await s.credentials.get(workspace, provider)) return;
   throw new UserError(
     'no_credentials',
-    `No ${PROVIDER_NAMES[provider]} API key is set up for this workspace yet. An admin can add one with \`/genbot connect ${provider}\` (the key is stored encrypted).`,
+    `No ${PROVIDER_NAMES[provider]} API key is set up for this workspace yet. An admin can add one with \`${commandHint(workspace.platform, 'connect', provider)}\` (the key is stored encrypted).`,
   );
 }
 
