@@ -29,12 +29,14 @@ async function until<T>(fn: () => T | undefined | false, timeoutMs = 15_000): Pr
   }
 }
 
-function interaction(data: Record<string, unknown>, user = ALICE, type = 2, extra: Record<string, unknown> = {}) {
+const MANAGE_MESSAGES = String(1 << 13);
+
+function interaction(data: Record<string, unknown>, user = ALICE, type = 2, extra: Record<string, unknown> = {}, permissions = '0') {
   const id = nextSnowflake();
   fake.dispatch('INTERACTION_CREATE', {
     id, application_id: APP_ID, type, data, guild_id: GUILD_ID, channel_id: CHANNEL_ID,
     channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'general' },
-    member: member(user, user === BOB ? '0' : '0'), token: `tok-${id}`, version: 1, app_permissions: '8', locale: 'en-US', entitlements: [], authorizing_integration_owners: {}, ...extra,
+    member: member(user, permissions), token: `tok-${id}`, version: 1, app_permissions: '8', locale: 'en-US', entitlements: [], authorizing_integration_owners: {}, ...extra,
   });
   return id;
 }
@@ -128,6 +130,17 @@ describe('Discord', () => {
     interaction({ id: '9', name: 'Animate image', type: 3, target_id: message.id, resolved: { messages: { [message.id]: { ...message, type: 0, flags: 0, mentions: [], mention_roles: [], pinned: false, tts: false, mention_everyone: false } } } });
     const thread = await until(() => fake.threads.get(message.id));
     await until(() => [...fake.messages.values()].find((m) => m.channel_id === thread && m.content.includes('video/')));
+  });
+
+  it('/connect asks admins for the key in a private form and refuses everyone else', async () => {
+    const asAdmin = interaction({ id: '1', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] }, ALICE, 2, {}, MANAGE_MESSAGES);
+    const modal = await until(() => callback(asAdmin));
+    expect(modal.body).toMatchObject({ type: 9, data: { custom_id: 'connect:krea' } });
+    expect(JSON.stringify(modal.body)).toContain('API key');
+    const asMember = interaction({ id: '1', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] }, BOB);
+    const refusal = await until(() => callback(asMember));
+    expect(refusal.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(refusal.body)).toContain('Only workspace admins can connect a provider key.');
   });
 
   it('reports the gateway in /readyz', async () => {
