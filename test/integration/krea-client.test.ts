@@ -5,7 +5,8 @@ import { PLAN_REQUIRED_MESSAGE } from '../../adapters/providers/krea/simulator/c
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { ProviderError } from '../../src/errors.js';
 import type { ProviderStatus } from '../../src/generation.js';
-import { silentLogger } from '../../src/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/logger.js';
 import type { ProviderSubmitRequest } from '../../src/ports.js';
 
 let sim: KreaSimulator;
@@ -113,6 +114,21 @@ describe('Krea client', () => {
     const url = await krea.uploadInput!({ name: 'fox.png', mimeType: 'image/png', bytes: png }, ctx);
     const back = Buffer.from(await (await fetch(url)).arrayBuffer());
     expect(back.equals(png)).toBe(true);
+  });
+
+  it('logs a deprecated model once, not on every call', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }) });
+    const client = createKreaProvider({ baseUrl: sim.url, logger, requestTimeoutMs: 2000 });
+    sim.control.deprecate('image/bfl/flux-1-dev');
+    await client.submit(req(), ctx);
+    await client.submit(req(), ctx);
+    await new Promise((r) => setTimeout(r, 50));
+    const warnings = lines.filter((l) => l.includes('deprecated'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('image/bfl/flux-1-dev');
+    expect(warnings[0]).toContain('"sunset"');
+    sim.control.deprecated.clear();
   });
 
   it('parses webhook bodies and ignores anything else', () => {
