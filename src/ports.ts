@@ -184,6 +184,26 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
+/** Daily limits of a workspace; an absent limit is no limit. Days are UTC. */
+export interface QuotaLimits {
+  maxJobsPerDay?: number;
+  maxSpendUsdPerDay?: number;
+}
+
+export type QuotaDecision =
+  | { ok: true; jobsToday: number; spentUsdToday: number }
+  | { ok: false; reason: 'daily_jobs' | 'daily_spend'; limit: number; jobsToday: number; spentUsdToday: number; resetsAt: number };
+
+/** Per-workspace daily job count and spend, atomic across processes. */
+export interface QuotaStore {
+  /** Counts a job in when under every limit; otherwise says which limit was hit. */
+  tryStartJob(workspace: WorkspaceRef, limits: QuotaLimits, signal?: AbortSignal): Promise<QuotaDecision>;
+  /** Gives back a job counted by tryStartJob that did not start after all (duplicate, enqueue failed). */
+  releaseJob(workspace: WorkspaceRef, signal?: AbortSignal): Promise<void>;
+  recordSpend(workspace: WorkspaceRef, usd: number, signal?: AbortSignal): Promise<void>;
+  usage(workspace: WorkspaceRef, signal?: AbortSignal): Promise<{ jobsToday: number; spentUsdToday: number }>;
+}
+
 export interface Clock {
   now(): number;
 }

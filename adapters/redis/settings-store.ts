@@ -22,7 +22,8 @@ export const DEFAULT_WORKSPACE_SETTINGS: Readonly<WorkspaceSettings> = Object.fr
   maxConcurrentJobs: 4,
 });
 
-const emoji = z.string().regex(/^[a-z0-9_+'-]{1,100}$/, 'an emoji name without colons, for example clapper');
+// Names (Slack, Discord custom) or unicode emoji (Discord): anything without colons or spaces.
+const emoji = z.string().regex(/^[^\s:]{1,100}$/u, 'must be an emoji name without colons, for example clapper');
 
 export const WorkspaceSettingsSchema = z.object({
   defaultProvider: ProviderId,
@@ -55,18 +56,24 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
   const key = (w: WorkspaceRef) => workspaceKey(prefix, w, 'settings');
 
   const read = async (w: WorkspaceRef): Promise<WorkspaceSettings> => {
-    const stored = await redis.hgetall(key(w));
-    const result: Record<string, unknown> = { ...defaults };
+    const stored = await redis.hgetall(key(w)).catch((err: unknown) => {
+      // A value in an older layout (one JSON string): defaults until an admin saves settings again.
+      if (!(err instanceof Error) || !err.message.includes('WRONGTYPE')) throw err;
+      logger.warn({ platform: w.platform, workspace: w.workspaceId }, 'stored settings have an old layout; using defaults');
+      return {} as Record<string, string>;
+    });
+    const overrides: Partial<Record<keyof WorkspaceSettings, unknown>> = {};
     const bad: string[] = [];
     for (const [field, raw] of Object.entries(stored)) {
-      const schema = WorkspaceSettingsSchema.shape[field as keyof WorkspaceSettings];
-      if (!schema) continue; // a field from a newer or older version: ignored, not fatal
-      const parsed = schema.safeParse(parseJson(raw));
-      if (parsed.success) result[field] = parsed.data;
+      if (!FIELDS.includes(field as keyof WorkspaceSettings)) continue; // from another version: ignored, not fatal
+      const name = field as keyof WorkspaceSettings;
+      const parsed = WorkspaceSettingsSchema.shape[name].safeParse(parseJson(raw));
+      if (parsed.success) overrides[name] = parsed.data;
       else bad.push(field);
     }
     if (bad.length > 0) logger.warn({ platform: w.platform, workspace: w.workspaceId, fields: bad }, 'stored settings were invalid; using defaults for them');
-    return result as WorkspaceSettings;
+    // Each override passed its own field's schema.
+    return { ...defaults, ...(overrides as Partial<WorkspaceSettings>) };
   };
 
   return {
@@ -78,7 +85,10 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
         throw new UserError('bad_value', `\`${String(issue?.path[0] ?? 'setting')}\`: ${issue?.message ?? 'invalid value'}`);
       }
       const entries = FIELDS.filter((f) => checked.data[f] !== undefined).flatMap((f) => [f, JSON.stringify(checked.data[f])]);
-      if (entries.length > 0) await redis.hset(key(w), ...entries);
+      if (entries.length > 0) {
+        if ((await redis.type(key(w))) === 'string') await redis.del(key(w)); // older layout, see read()
+        await redis.hset(key(w), ...entries);
+      }
       return read(w);
     },
     async delete(w) {
