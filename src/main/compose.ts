@@ -192,7 +192,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     }
     if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) {
       const kv = createKeyValueStore({ redis, prefix });
-      const installations = createSlackInstallationStore(box ? createEncryptedKeyValueStore(kv, box) : kv);
+      const installations = createSlackInstallationStore(box ? createEncryptedKeyValueStore(kv, box, logger) : kv);
       checks.push({ name: 'slack', check: (signal) => checkSlackReachable(config.SLACK_API_URL, config.SLACK_BOT_TOKEN, signal) });
       directories.slack = createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations });
       if (config.BOT_ROLE !== 'worker') {
