@@ -83,3 +83,10 @@ export function stripMarkdown(text: string): string {
     .replace(/`([^`]+)`/g, '$1')
     .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 ($2)');
 }
+
+/** A ten-segment text bar for platforms without a progress widget; alternating when unknown. */
+export function textProgressBar(percent: number | undefined): string {
+  if (percent === undefined) return '▰▱▰▱▰▱▰▱▰▱';
+  const filled = Math.round(Math.max(0, Math.min(100, percent)) / 10);
+  return '▰'.repeat(filled) + '▱'.repeat(10 - filled);
+}

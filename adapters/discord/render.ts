@@ -1,15 +1,9 @@
 /** MessageView → a Discord message payload (content + components), with Discord's limits as constants. */
-import { encodeButtonId, type Block, type MessageView } from '../../src/view.js';
+import { encodeButtonId, textProgressBar, type Block, type MessageView } from '../../src/view.js';
 
 export const DISCORD_LIMITS = { content: 2000, buttonsPerRow: 5, rows: 5, label: 80 } as const;
 
 const STYLE = { primary: 1, default: 2, danger: 4 } as const;
-
-export function progressBar(percent: number | undefined): string {
-  if (percent === undefined) return '▰▱▰▱▰▱▰▱▰▱';
-  const filled = Math.round(Math.max(0, Math.min(100, percent)) / 10);
-  return '▰'.repeat(filled) + '▱'.repeat(10 - filled);
-}
 
 function line(block: Block): string | undefined {
   switch (block.type) {
@@ -18,7 +12,7 @@ function line(block: Block): string | undefined {
     case 'fields':
       return block.fields.map((f) => `**${f.label}** ${f.value}`).join(' · ');
     case 'progress':
-      return `${progressBar(block.percent)} ${block.percent !== undefined ? `${block.percent}% · ` : ''}${block.label}`;
+      return `${textProgressBar(block.percent)} ${block.percent !== undefined ? `${block.percent}% · ` : ''}${block.label}`;
     case 'context':
       return `-# ${block.text}`;
     default:

@@ -1,5 +1,5 @@
 /** MessageView → Block Kit, in one pure function, with Slack's limits as named constants. */
-import { encodeButtonId, type Block, type MessageView } from '../../src/view.js';
+import { encodeButtonId, textProgressBar, type Block, type MessageView } from '../../src/view.js';
 
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, buttonText: 75, actionsElements: 25, fallbackText: 4000, altText: 2000 } as const;
 
@@ -19,12 +19,6 @@ export function toMrkdwn(text: string): string {
   return out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => links[Number(i)]!);
 }
 
-export function progressBar(percent: number | undefined): string {
-  if (percent === undefined) return '▰▱▰▱▰▱▰▱▰▱';
-  const filled = Math.round(Math.max(0, Math.min(100, percent)) / 10);
-  return '▰'.repeat(filled) + '▱'.repeat(10 - filled);
-}
-
 function renderBlock(block: Block): SlackBlock | undefined {
   switch (block.type) {
     case 'text':
@@ -32,7 +26,7 @@ function renderBlock(block: Block): SlackBlock | undefined {
     case 'fields':
       return { type: 'section', fields: block.fields.slice(0, SLACK_LIMITS.fields).map((f) => ({ type: 'mrkdwn', text: cut(`*${toMrkdwn(f.label)}*\n${toMrkdwn(f.value)}`, SLACK_LIMITS.fieldText) })) };
     case 'progress':
-      return { type: 'context', elements: [{ type: 'mrkdwn', text: `${progressBar(block.percent)}  ${block.percent !== undefined ? `${block.percent}% · ` : ''}${toMrkdwn(block.label)}` }] };
+      return { type: 'context', elements: [{ type: 'mrkdwn', text: `${textProgressBar(block.percent)}  ${block.percent !== undefined ? `${block.percent}% · ` : ''}${toMrkdwn(block.label)}` }] };
     case 'image':
       return { type: 'image', image_url: block.url, alt_text: cut(block.alt, SLACK_LIMITS.altText) };
     case 'context':

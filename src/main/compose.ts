@@ -35,20 +35,11 @@ import type { Dispatcher } from '../dispatcher-port.js';
 import { PlatformError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PlatformKind } from '../model.js';
-import type { PlatformDirectory, WorkspaceSettings } from '../ports.js';
+import type { PlatformDirectory } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { renderBanner } from './banner.js';
 import { redisAnswers, startEmbeddedRedis } from './embedded-redis.js';
 
-export const DEFAULT_SETTINGS: WorkspaceSettings = {
-  defaultProvider: 'krea',
-  defaultImageModel: 'image/bfl/flux-1-dev',
-  defaultVideoModel: 'video/google/veo-3.1-fast',
-  defaultUpscaleModel: 'enhance/topaz/standard-enhance',
-  animateEmoji: 'clapper',
-  cancelEmoji: 'x',
-  maxConcurrentJobs: 4,
-};
 
 /** The simulator's token in local mode: any token works there; this one says what it is. */
 const SIMULATOR_TOKEN = 'local-simulator';
@@ -131,7 +122,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
     // ---- Stores, queue.
     const box = config.BOT_ENCRYPTION_KEY ? createSecretBox(config.BOT_ENCRYPTION_KEY) : undefined;
-    const settings = createSettingsStore({ redis, prefix, defaults: DEFAULT_SETTINGS, logger });
+    const settings = createSettingsStore({ redis, prefix, logger });
     const credentials = createCredentialStore({ redis, prefix, box, logger });
     const messageIndex = createMessageIndex({ redis, prefix });
     const queue = createGenerationQueue({ connection: redis, prefix });

@@ -3,6 +3,7 @@
  * what was enqueued, what the user was told) without Redis or a platform. Integration tests
  * use the real stores and queue instead.
  */
+import { DEFAULT_WORKSPACE_SETTINGS } from '../../adapters/redis/settings-store.js';
 import type { ModelInfo } from '../../src/catalog.js';
 import type { GenerationJob, NewGenerationJob, ProviderId } from '../../src/generation.js';
 import { GenerationJob as GenerationJobSchema } from '../../src/generation.js';
@@ -23,15 +24,8 @@ import type {
 } from '../../src/ports.js';
 import type { MessageView } from '../../src/view.js';
 
-export const DEFAULT_SETTINGS: WorkspaceSettings = {
-  defaultProvider: 'krea',
-  defaultImageModel: 'image/bfl/flux-1-dev',
-  defaultVideoModel: 'video/google/veo-3.1-fast',
-  defaultUpscaleModel: 'enhance/topaz/standard-enhance',
-  animateEmoji: 'clapper',
-  cancelEmoji: 'x',
-  maxConcurrentJobs: 4,
-};
+/** The product's defaults, so in-memory tests behave like the real store. */
+export const DEFAULT_SETTINGS: WorkspaceSettings = { ...DEFAULT_WORKSPACE_SETTINGS };
 
 export class MemoryQueue implements GenerationQueue {
   readonly jobs = new Map<string, GenerationJob>();

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSpec, animateSpec } from '../../commands/specs.js';
 import { parseCommandOptions } from '../../src/command-args.js';
 import { parseCommandText, tokenize } from '../../src/command-text.js';
-import { UserError } from '../../src/errors.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err.userMessage;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+import { messageOf } from '../helpers/user-message.js';
 
 describe('parseCommandText: good input', () => {
   const table: Array<[string, Record<string, unknown>]> = [

@@ -3,25 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { generateSpec } from '../../commands/specs.js';
 import { sizeForAspectRatio } from '../../src/aspect-ratio.js';
 import { parseCommandText } from '../../src/command-text.js';
-import { UserError } from '../../src/errors.js';
 import { buildGenerationRequest, checkModelKind, unknownModelError } from '../../src/model-check.js';
 import { flux, veoFast } from '../helpers/model-fixtures.js';
+import { messageOf } from '../helpers/user-message.js';
 
 const build = (text: string, model = flux, inputs = 0) =>
   buildGenerationRequest(parseCommandText(generateSpec, text), model, {
     provider: 'krea',
     inputs: Array.from({ length: inputs }, (_, i) => ({ role: 'image' as const, media: { url: `https://x.test/${i}.png`, source: 'url' as const } })),
   });
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err.userMessage;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('aspect ratio to size', () => {
   const fluxRange = { width: { min: 512, max: 2368 }, height: { min: 512, max: 2368 } };
