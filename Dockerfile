@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: compile TypeScript in a build stage, run the compiled JS as a non-root user.
-# One image for every role: BOT_ROLE=all | ingress | worker.
+# Multi-stage: compile TypeScript in a build stage, install production deps in another, and run
+# the compiled JS as the unprivileged `node` user. One image for every role, chosen at run time:
+#   BOT_ROLE=all | ingress | worker   (docker run -e BOT_ROLE=worker …)
+# Node: an LTS line on Debian slim. Bump NODE_IMAGE to move to the next LTS.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
-FROM node:22-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,21 +16,29 @@ COPY commands ./commands
 COPY jobs ./jobs
 RUN npm run build
 
-FROM node:22-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:22-bookworm-slim
+FROM ${NODE_IMAGE}
+# HOST=0.0.0.0: inside a container the port is only reachable through what you publish.
 ENV NODE_ENV=production BOT_ROLE=all HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json manifest.yml* ./
-# The Krea simulator's assets and OpenAPI snapshot (used only when no KREA_API_TOKEN is set).
+COPY package.json manifest.yml ./
+# The Krea simulator's sample media and the OpenAPI snapshot it validates against (read only in
+# local mode without KREA_API_TOKEN; paths are relative to the compiled simulator).
 COPY adapters/providers/krea/simulator/assets ./dist/adapters/providers/krea/simulator/assets
 COPY test/fixtures/krea-openapi.json ./dist/test/fixtures/krea-openapi.json
+# Local mode keeps its data under ./data; make it writable for the non-root user.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# Every role serves /healthz (workers too), so one health check fits all.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The process handles SIGTERM itself (finishes the current step, closes Redis), so no init shim.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "dist/src/main/index.js"]

@@ -1,203 +1,341 @@
 /**
  * The Discord adapter on discord.js: a gateway client with exactly the intents the features need
- * (Guilds + GuildMessageReactions; MessageContent only when the operator enabled it), partials so
- * reactions on uncached messages arrive. Interactions are deferred first (within 3 s), then handed
- * to the dispatcher; the status message itself is an ordinary bot message, never the 15-minute
- * interaction token.
+ * (Guilds + GuildMessageReactions; MessageContent only when the operator enabled it) and the
+ * partials that let reactions on uncached messages arrive. Interactions are acknowledged first
+ * (within Discord's 3 s), then turned into Invocations (parse.ts) and handed to the dispatcher.
+ * Status messages are ordinary bot messages posted by the core through the REST-only platform,
+ * never through the 15-minute interaction token. Reconnects and resumes are discord.js's job.
  */
 import {
   Client,
+  Events,
   GatewayIntentBits,
   MessageFlags,
   Partials,
-  PermissionFlagsBits,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
   type Interaction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
   type MessageReaction,
+  type ModalSubmitInteraction,
+  type PartialMessage,
   type PartialMessageReaction,
   type PartialUser,
   type User,
 } from 'discord.js';
+import type { CommandSpec } from '../../src/command.js';
 import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import type { Logger } from '../../src/logger.js';
-import type { Actor, MediaRef } from '../../src/model.js';
-import type { Responder } from '../../src/ports.js';
-import { decodeButtonId, type MessageView } from '../../src/view.js';
-import { ANIMATE_CONTEXT_MENU } from './commands-json.js';
-import { mediaOfMessage } from './platform.js';
+import type { FormSpec, Responder } from '../../src/ports.js';
+import { textView, type MessageView } from '../../src/view.js';
+import { parseAutocomplete, parseButton, parseChatInput, parseMessageContextMenu, parseModalSubmit, parseReaction, type InteractionContext } from './parse.js';
+import { registerDiscordCommands } from './register.js';
 import { renderDiscordMessage } from './render.js';
+
+/** Discord wants the first answer within 3 s; we act earlier to leave room for the network. */
+export const ACK_DEADLINE_MS = 2_500;
+export const AUTOCOMPLETE_LIMITS = { choices: 25, name: 100, value: 100 } as const;
+/** How long start() waits for the gateway's READY after login. */
+const READY_WAIT_MS = 30_000;
+const MODAL_LIMITS = { title: 45, label: 45, fields: 5 } as const;
 
 export interface DiscordAdapterOptions {
   token: string;
+  /** REST base without the version (DISCORD_API_URL); the gateway URL comes from GET /gateway/bot. */
   apiUrl: string;
   dispatcher: Dispatcher;
   logger: Logger;
+  /** The privileged MessageContent intent: only when the operator enabled it in the portal. */
   messageContentIntent: boolean;
-  /** Commands that answer with a private form instead of a deferral (the form must be the first answer). */
-  formCommands?: string[];
+  /**
+   * With both, start() checks the registered commands and PUTs them when they differ from the
+   * specs (per guild with guildId). Without, registration is someone else's job (register:discord).
+   */
+  applicationId?: string;
+  specs?: readonly CommandSpec[];
+  guildId?: string;
+  /**
+   * Commands that may answer with a private form. A modal must be the FIRST answer to an
+   * interaction, so these are not deferred up front (deferred after ACK_DEADLINE_MS if the
+   * dispatcher has not answered by then).
+   */
+  formCommands?: readonly string[];
+  /** For tests: the ack deadline. */
+  ackDeadlineMs?: number;
 }
 
 export interface DiscordAdapter {
   client: Client;
-  start(): Promise<void>;
+  /** Logs in and resolves once the gateway session is ready. */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
+  isReady(): boolean;
 }
 
 export function discordIntents(messageContent: boolean): GatewayIntentBits[] {
   return [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, ...(messageContent ? [GatewayIntentBits.MessageContent] : [])];
 }
 
-function actorOf(user: { id: string; username?: string; globalName?: string | null }, permissions: { has(p: bigint): boolean } | null | undefined): Actor {
-  return { userId: user.id, displayName: user.globalName ?? user.username ?? user.id, isAdmin: !!permissions?.has(PermissionFlagsBits.ManageMessages) };
+export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction];
+
+/** A modal from a neutral FormSpec: one short text input per field (Discord allows five). */
+export function toModal(form: FormSpec) {
+  return {
+    custom_id: form.id,
+    title: form.title.slice(0, MODAL_LIMITS.title),
+    components: form.fields.slice(0, MODAL_LIMITS.fields).map((f) => ({
+      type: 1,
+      components: [
+        {
+          type: 4,
+          custom_id: f.id,
+          label: f.label.slice(0, MODAL_LIMITS.label),
+          style: 1,
+          required: true,
+          ...(f.placeholder ? { placeholder: f.placeholder.slice(0, 100) } : {}),
+          ...(f.maxLength ? { max_length: Math.min(4000, f.maxLength) } : {}),
+        },
+      ],
+    })),
+  };
 }
+
+type Repliable = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const log = options.logger.child({ adapter: 'discord' });
+  const ackDeadline = options.ackDeadlineMs ?? ACK_DEADLINE_MS;
+  const formCommands = new Set(options.formCommands ?? ['connect']);
   const client = new Client({
     intents: discordIntents(options.messageContentIntent),
-    partials: [Partials.Message, Partials.Channel, Partials.Reaction],
+    partials: DISCORD_PARTIALS,
     rest: { api: options.apiUrl },
   });
-  const formCommands = new Set(options.formCommands ?? ['connect']);
 
-  const dispatch = (invocation: Invocation, responder: Responder) => {
-    void options.dispatcher.dispatch(invocation, responder).catch((err: unknown) => log.error({ err }, 'dispatch failed'));
-  };
+  function dispatch(invocation: Invocation, responder: Responder): Promise<void> {
+    // The dispatcher never throws by contract; this guards the gateway loop if it does anyway.
+    return options.dispatcher.dispatch(invocation, responder).catch((err: unknown) => log.error({ err, kind: invocation.kind }, 'dispatch failed'));
+  }
 
-  function interactionResponder(interaction: Interaction & { editReply?: unknown }): Responder {
-    const repliable = interaction.isRepliable() ? interaction : undefined;
-    return {
-      async reply(view: MessageView, opts) {
-        if (!repliable) return;
+  /** Replies to an interaction: the first answer edits the deferred one, later ones follow up. */
+  function interactionResponder(interaction: Repliable): Responder & { acknowledge(): Promise<void> } {
+    // 'pending' covers the gap while a first answer is on its way, so the deadline timer cannot race it.
+    let ack: 'none' | 'pending' | 'done' = interaction.deferred || interaction.replied ? 'done' : 'none';
+    const ephemeralFlag = { flags: MessageFlags.Ephemeral } as const;
+
+    async function first<T>(fn: () => Promise<T>): Promise<T> {
+      ack = 'pending';
+      try {
+        return await fn();
+      } finally {
+        ack = 'done';
+      }
+    }
+
+    const responder = {
+      async acknowledge() {
+        if (ack === 'none') await first(() => interaction.deferReply(ephemeralFlag));
+      },
+      async reply(view: MessageView, opts?: { ephemeral?: boolean }) {
         const payload = renderDiscordMessage(view);
         const ephemeral = opts?.ephemeral !== false;
-        if (repliable.deferred && !repliable.replied) await repliable.editReply(payload);
-        else if (repliable.replied || repliable.deferred) await repliable.followUp({ ...payload, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
-        else await repliable.reply({ ...payload, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+        if (ack === 'none') {
+          await first(() => interaction.reply({ ...payload, ...(ephemeral ? ephemeralFlag : {}) }));
+        } else if (interaction.deferred && !interaction.replied) {
+          if (ephemeral) {
+            await interaction.editReply(payload);
+          } else {
+            // The deferral was private; a public answer is a new message, and the private "thinking" goes.
+            await interaction.followUp(payload);
+            await interaction.deleteReply().catch(() => undefined);
+          }
+        } else {
+          await interaction.followUp({ ...payload, ...(ephemeral ? ephemeralFlag : {}) });
+        }
       },
-      async settle(view) {
-        // Closing the deferred reply is a courtesy: the work already started, so a failure here is only logged.
-        if (repliable?.deferred && !repliable.replied) await repliable.editReply(renderDiscordMessage(view)).catch((err: unknown) => log.warn({ err }, 'could not close the deferred reply'));
+      async settle(view: MessageView) {
+        // Closing the deferred reply is a courtesy: the work already started, so a failure is only logged.
+        if (interaction.deferred && !interaction.replied) {
+          await interaction.editReply(renderDiscordMessage(view)).catch((err: unknown) => log.warn({ err }, 'could not close the deferred reply'));
+        }
       },
-      async choices(choices) {
-        if (interaction.isAutocomplete()) await interaction.respond(choices.slice(0, 25));
+      async openForm(form: FormSpec) {
+        if (ack === 'none' && (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand() || interaction.isButton())) {
+          await first(() => interaction.showModal(toModal(form) as never));
+          return;
+        }
+        // Too late for a modal (already acknowledged): say so rather than fail silently.
+        await responder.reply(textView('The private form could not open in time. Please run the command again.'));
       },
-      async openForm(form) {
-        if (!interaction.isChatInputCommand() || interaction.deferred || interaction.replied) return;
-        await interaction.showModal({
-          custom_id: form.id,
-          title: form.title.slice(0, 45),
-          components: form.fields.map((f) => ({ type: 1, components: [{ type: 4, custom_id: f.id, label: f.label.slice(0, 45), style: 1, required: true, ...(f.placeholder ? { placeholder: f.placeholder } : {}), ...(f.maxLength ? { max_length: f.maxLength } : {}) }] })),
-        } as never);
-      },
+    };
+    return responder;
+  }
+
+  function contextOf(interaction: Interaction & { guildId: string; channelId: string }): InteractionContext {
+    const channel = interaction.channel;
+    return {
+      interactionId: interaction.id,
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      threadParentId: channel?.isThread() ? channel.parentId : null,
+      user: interaction.user,
+      permissions: interaction.memberPermissions,
+      receivedAt: Date.now(),
     };
   }
 
-  client.on('interactionCreate', async (interaction) => {
-    try {
-      const guildId = interaction.guildId;
-      if (!guildId || !interaction.channelId) return;
-      const base = {
-        id: `int:${interaction.id}`,
-        platform: 'discord' as const,
-        workspaceId: guildId,
-        actor: actorOf(interaction.user, interaction.memberPermissions),
-        receivedAt: Date.now(),
+  async function onInteraction(interaction: Interaction): Promise<void> {
+    const guildId = interaction.guildId;
+    const channelId = interaction.channelId;
+    // Commands are registered for guilds only (contexts [0]); anything else is not for us.
+    if (!guildId || !channelId) return;
+    const ctx = contextOf(interaction as Interaction & { guildId: string; channelId: string });
+
+    if (interaction.isAutocomplete()) {
+      // Cannot be deferred: answer what we have, or an empty list before the deadline.
+      let answered = false;
+      const answer = async (choices: Array<{ name: string; value: string }>) => {
+        if (answered || interaction.responded) return;
+        answered = true;
+        await interaction.respond(choices.slice(0, AUTOCOMPLETE_LIMITS.choices).map((c) => ({ name: c.name.slice(0, AUTOCOMPLETE_LIMITS.name), value: c.value.slice(0, AUTOCOMPLETE_LIMITS.value) })));
       };
-      const channel = interaction.channel;
-      const inThread = !!channel?.isThread();
-      const conversation = { platform: 'discord' as const, workspaceId: guildId, channelId: inThread ? (channel!.parentId ?? interaction.channelId) : interaction.channelId, ...(inThread ? { threadId: interaction.channelId } : {}) };
+      const timer = setTimeout(() => void answer([]).catch((err: unknown) => log.warn({ err }, 'autocomplete fallback failed')), ackDeadline);
+      const focused = interaction.options.getFocused(true);
+      const responder: Responder = {
+        reply: async () => answer([]),
+        choices: answer,
+      };
+      await dispatch(parseAutocomplete(ctx, interaction.commandName, focused), responder).finally(() => clearTimeout(timer));
+      return;
+    }
+
+    if (interaction.isChatInputCommand()) {
       const responder = interactionResponder(interaction);
-
-      if (interaction.isAutocomplete()) {
-        const focused = interaction.options.getFocused(true);
-        return dispatch({ ...base, kind: 'autocomplete', conversation, command: interaction.commandName, option: focused.name, partial: String(focused.value) }, responder);
+      const invocation = parseChatInput(ctx, interaction.commandName, interaction.options.data);
+      if (!formCommands.has(interaction.commandName)) {
+        // Ephemeral: the visible status is an ordinary bot message the core posts itself.
+        await responder.acknowledge();
+        await dispatch(invocation, responder);
+        return;
       }
-      if (interaction.isChatInputCommand()) {
-        const options: Record<string, unknown> = {};
-        const attachments: MediaRef[] = [];
-        for (const opt of interaction.options.data) {
-          if (opt.attachment) {
-            const a = opt.attachment;
-            const media: MediaRef = { url: a.url, source: 'discord', name: a.name, ...(a.contentType ? { mimeType: a.contentType.split(';')[0]! } : {}), sizeBytes: a.size };
-            attachments.push(media);
-          } else if (opt.value !== undefined) {
-            options[opt.name] = opt.value;
-          }
-        }
-        // A form must be the first answer: no deferral for commands that may open one.
-        if (!formCommands.has(interaction.commandName)) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        return dispatch({ ...base, kind: 'command', conversation, command: interaction.commandName, options, attachments }, responder);
-      }
-      if (interaction.isMessageContextMenuCommand() && interaction.commandName === ANIMATE_CONTEXT_MENU) {
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const target = interaction.targetMessage;
-        const media = mediaOfMessage({ id: target.id, channel_id: target.channelId, attachments: [...target.attachments.values()].map((a) => ({ url: a.url, filename: a.name, ...(a.contentType ? { content_type: a.contentType } : {}), size: a.size })), embeds: target.embeds.map((e) => ({ ...(e.image ? { image: { url: e.image.url } } : {}), ...(e.thumbnail ? { thumbnail: { url: e.thumbnail.url } } : {}) })) });
-        return dispatch({ ...base, kind: 'shortcut', conversation, shortcut: 'animate', message: { ...conversation, messageId: target.id }, messageText: target.content ?? '', media }, responder);
-      }
-      if (interaction.isButton()) {
-        const action = decodeButtonId(interaction.customId);
-        if (!action) return;
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        return dispatch({ ...base, kind: 'action', conversation, action, message: { ...conversation, messageId: interaction.message.id } }, responder);
-      }
-      if (interaction.isModalSubmit()) {
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const values: Record<string, string> = {};
-        for (const row of interaction.fields.fields.values()) values[row.customId] = 'value' in row ? String(row.value) : '';
-        return dispatch({ ...base, kind: 'submit', conversation, form: interaction.customId, values }, responder);
-      }
-    } catch (err) {
-      log.error({ err }, 'interaction handling failed');
+      const timer = setTimeout(() => void responder.acknowledge().catch((err: unknown) => log.warn({ err }, 'late deferral failed')), ackDeadline);
+      await dispatch(invocation, responder).finally(() => clearTimeout(timer));
+      return;
     }
-  });
 
-  client.on('messageReactionAdd', async (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
-    try {
-      if (user.bot) return;
-      const full = reaction.partial ? await reaction.fetch() : reaction;
-      const message = full.message.partial ? await full.message.fetch() : full.message;
-      const guildId = message.guildId;
-      if (!guildId) return;
-      const emoji = full.emoji.name === '🎬' ? 'clapper' : full.emoji.name === '❌' ? 'x' : (full.emoji.name ?? '');
-      const member = await message.guild?.members.fetch(user.id).catch(() => undefined);
-      const inThread = message.channel.isThread();
-      const conversation = { platform: 'discord' as const, workspaceId: guildId, channelId: inThread ? (message.channel.parentId ?? message.channelId) : message.channelId, ...(inThread ? { threadId: message.channelId } : {}) };
-      const media = mediaOfMessage({ id: message.id, channel_id: message.channelId, attachments: [...message.attachments.values()].map((a) => ({ url: a.url, filename: a.name, ...(a.contentType ? { content_type: a.contentType } : {}), size: a.size })), embeds: message.embeds.map((e) => ({ ...(e.image ? { image: { url: e.image.url } } : {}), ...(e.thumbnail ? { thumbnail: { url: e.thumbnail.url } } : {}) })) });
-      const invocation: Invocation = {
-        kind: 'reaction',
-        // One id per message and emoji: several people reacting start one job.
-        id: `reaction:${message.channelId}:${message.id}:${emoji}`,
-        platform: 'discord',
-        workspaceId: guildId,
-        actor: actorOf({ id: user.id, ...(user.username ? { username: user.username } : {}) }, member?.permissions),
-        conversation,
-        receivedAt: Date.now(),
-        emoji,
-        message: { ...conversation, messageId: message.id },
-        ...(media.length > 0 ? { media } : {}),
-        ...(message.author ? { authorId: message.author.id } : {}),
-      };
-      const channel = message.channel;
-      dispatch(invocation, {
-        async reply(view) {
-          if (channel.isSendable()) await channel.send({ ...renderDiscordMessage(view), content: `<@${user.id}> ${renderDiscordMessage(view).content}`.slice(0, 2000), allowedMentions: { users: [user.id] } });
-        },
+    if (interaction.isMessageContextMenuCommand()) {
+      const invocation = parseMessageContextMenu(ctx, interaction.commandName, interaction.targetMessage);
+      if (!invocation) return;
+      const responder = interactionResponder(interaction);
+      await responder.acknowledge();
+      await dispatch(invocation, responder);
+      return;
+    }
+
+    if (interaction.isButton()) {
+      const invocation = parseButton(ctx, interaction.customId, interaction.message.id);
+      // Not ours (another bot's button, an old codec): leave it for whoever made it.
+      if (!invocation) return;
+      const responder = interactionResponder(interaction);
+      await responder.acknowledge();
+      await dispatch(invocation, responder);
+      return;
+    }
+
+    if (interaction.isModalSubmit()) {
+      const responder = interactionResponder(interaction);
+      await responder.acknowledge();
+      const fields = [...interaction.fields.fields.values()].map((f) => ({ customId: f.customId, value: 'value' in f ? f.value : undefined }));
+      await dispatch(parseModalSubmit(ctx, interaction.customId, fields), responder);
+    }
+  }
+
+  async function onReaction(reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): Promise<void> {
+    if (user.bot || user.id === client.user?.id) return;
+    let message: Message | PartialMessage = reaction.message;
+    const guildId = message.guildId;
+    if (!guildId) return;
+    if (message.partial) {
+      // Uncached (older than the cache, or from before a restart): read it for its images. When
+      // that fails (no access, deleted), the core looks the message up itself.
+      message = await message.fetch().catch((err: unknown) => {
+        log.debug({ err, messageId: message.id }, 'could not fetch the reacted message');
+        return message;
       });
-    } catch (err) {
-      log.warn({ err }, 'reaction handling failed');
     }
-  });
+    const channel = message.channel;
+    const member = await message.guild?.members.fetch(user.id).catch(() => undefined);
+    const permissions = member && 'permissionsFor' in channel && typeof channel.permissionsFor === 'function' ? channel.permissionsFor(member) : member?.permissions;
+    const invocation = parseReaction({
+      guildId,
+      channelId: message.channelId,
+      threadParentId: channel.isThread() ? channel.parentId : null,
+      messageId: message.id,
+      emoji: reaction.emoji,
+      user,
+      permissions,
+      ...(message.partial ? {} : { message }),
+      receivedAt: Date.now(),
+    });
+    // No interaction, so nothing private: a reply is a normal message that pings only the reactor.
+    const responder: Responder = {
+      async reply(view) {
+        if (!channel.isSendable()) return;
+        const payload = renderDiscordMessage(view);
+        await channel.send({ ...payload, content: `<@${user.id}> ${payload.content}`.slice(0, 2000), allowedMentions: { parse: [], users: [user.id] } });
+      },
+    };
+    await dispatch(invocation, responder);
+  }
 
-  client.on('error', (err) => log.error({ err }, 'discord client error'));
+  client.on(Events.InteractionCreate, (interaction) => {
+    onInteraction(interaction).catch((err: unknown) => log.error({ err, interactionId: interaction.id }, 'interaction handling failed'));
+  });
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    onReaction(reaction, user).catch((err: unknown) => log.warn({ err }, 'reaction handling failed'));
+  });
+  client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
+  client.on(Events.ShardReconnecting, (shardId) => log.info({ shardId }, 'Discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId) => log.info({ shardId }, 'Discord gateway resumed'));
 
   return {
     client,
-    async start() {
+    async start(signal) {
+      if (options.applicationId && options.specs) {
+        const result = await registerDiscordCommands({
+          token: options.token,
+          applicationId: options.applicationId,
+          apiUrl: options.apiUrl,
+          specs: options.specs,
+          ...(options.guildId ? { guildId: options.guildId } : {}),
+          ...(signal ? { signal } : {}),
+        }).catch((err: unknown) => {
+          // Not fatal: the bot still answers the commands registered before.
+          log.warn({ err }, 'could not check or register Discord commands; run `npm run register:discord`');
+          return 'failed' as const;
+        });
+        log.info({ result }, 'Discord commands');
+      }
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
+      if (!client.isReady()) {
+        // discord.js waits for every guild's GUILD_CREATE (≤ 15 s); past that, go on and let readiness checks tell.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            log.warn('the Discord gateway is not ready yet; continuing');
+            resolve();
+          }, READY_WAIT_MS);
+        });
+        const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+        await Promise.race([ready, late, aborted]).finally(() => clearTimeout(timer));
+      }
     },
     async stop() {
       await client.destroy();
     },
+    isReady: () => client.isReady(),
   };
 }

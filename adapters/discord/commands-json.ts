@@ -1,15 +1,23 @@
 /**
  * Application commands built from the shared CommandSpecs: the same declaration that parses Slack
  * text becomes Discord options (types, choices, limits, autocomplete). Plus the message
- * context-menu command "Animate image".
+ * context-menu command "Animate image". Pure: registration is register.ts.
  */
 import type { CommandSpec, ParamSpec } from '../../src/command.js';
+import { ANIMATE_CONTEXT_MENU } from './parse.js';
 
-export const ANIMATE_CONTEXT_MENU = 'Animate image';
+export { ANIMATE_CONTEXT_MENU };
 
-/** Discord's option types (discord-api-types ApplicationCommandOptionType). */
+/** Discord's limits for application commands. */
+export const COMMAND_LIMITS = { choices: 25, options: 25, description: 100, name: 32, maxLength: 6000 } as const;
+
+/** ApplicationCommandOptionType (discord-api-types). */
 const OPTION_TYPE = { string: 3, integer: 4, boolean: 5, number: 10, attachment: 11 } as const;
-const MAX_CHOICES = 25;
+/** ApplicationCommandType. */
+const CHAT_INPUT = 1;
+const MESSAGE = 3;
+/** InteractionContextType.Guild: every feature needs a guild (threads, reactions, settings). */
+const GUILD_ONLY = [0];
 
 export interface CommandOptionJson {
   type: number;
@@ -28,43 +36,85 @@ export interface ApplicationCommandJson {
   type: number;
   description: string;
   options?: CommandOptionJson[];
-  dm_permission?: boolean;
+  contexts: number[];
 }
 
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 function optionsOf(param: ParamSpec): CommandOptionJson[] {
-  const base = { type: OPTION_TYPE[param.kind], name: param.name, description: param.description.slice(0, 100) };
+  const description = clip(param.description, COMMAND_LIMITS.description);
   if (param.kind === 'attachment') {
-    const n = param.multiple ?? 1;
-    return Array.from({ length: n }, (_, i) => ({ ...base, name: i === 0 ? param.name : `${param.name}${i + 1}`, description: i === 0 ? base.description : `Another ${param.description.toLowerCase()}`.slice(0, 100) }));
+    // One option per accepted file: image, image2, image3 … (Discord has no multi-file option).
+    const n = Math.max(1, param.multiple ?? 1);
+    return Array.from({ length: n }, (_, i) => ({
+      type: OPTION_TYPE.attachment,
+      name: i === 0 ? param.name : `${param.name}${i + 1}`,
+      description: i === 0 ? description : clip(`Another ${param.description.charAt(0).toLowerCase()}${param.description.slice(1)}`, COMMAND_LIMITS.description),
+      // Only the first can be required; the others are extras.
+      ...(i === 0 && param.required ? { required: true } : {}),
+    }));
   }
-  const option: CommandOptionJson = { ...base, ...(param.required ? { required: true } : {}) };
-  // Choices and autocomplete exclude each other on Discord; open choices (aspect ratios) stay choices.
+  const option: CommandOptionJson = { type: OPTION_TYPE[param.kind], name: param.name, description, ...(param.required ? { required: true } : {}) };
+  // Choices and autocomplete exclude each other on Discord: a dynamic list wins.
   if (param.autocomplete) option.autocomplete = true;
-  else if (param.choices) option.choices = param.choices.slice(0, MAX_CHOICES).map((c) => ({ name: c.name, value: c.value }));
+  else if (param.choices?.length && param.kind !== 'boolean') {
+    option.choices = param.choices.slice(0, COMMAND_LIMITS.choices).map((c) => ({ name: clip(c.name, 100), value: c.value }));
+  }
   if (param.kind === 'integer' || param.kind === 'number') {
     if (param.min !== undefined) option.min_value = param.min;
     if (param.max !== undefined) option.max_value = param.max;
   }
-  if (param.kind === 'string' && param.maxLength !== undefined) option.max_length = Math.min(6000, param.maxLength);
+  if (param.kind === 'string' && param.maxLength !== undefined) option.max_length = Math.min(COMMAND_LIMITS.maxLength, param.maxLength);
   return [option];
 }
 
+/** CHAT_INPUT commands for every visible spec, then the "Animate image" message command. */
 export function toApplicationCommands(specs: readonly CommandSpec[]): ApplicationCommandJson[] {
   const chat = specs
     .filter((s) => !s.hidden)
-    .map((spec) => {
+    .map((spec): ApplicationCommandJson => {
       const options = spec.params.flatMap(optionsOf);
-      // Discord wants required options first.
+      // Discord refuses a required option after an optional one; the sort is stable otherwise.
       options.sort((a, b) => Number(!!b.required) - Number(!!a.required));
-      return { name: spec.name, type: 1, description: spec.description.slice(0, 100), ...(options.length > 0 ? { options } : {}), dm_permission: false };
+      if (options.length > COMMAND_LIMITS.options) throw new Error(`/${spec.name} has ${options.length} options; Discord allows ${COMMAND_LIMITS.options}`);
+      return { name: spec.name, type: CHAT_INPUT, description: clip(spec.description, COMMAND_LIMITS.description), ...(options.length > 0 ? { options } : {}), contexts: GUILD_ONLY };
     });
-  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: 3, description: '', dm_permission: false }];
+  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: MESSAGE, description: '', contexts: GUILD_ONLY }];
 }
 
-/** Compares what is registered with what we want, ignoring fields Discord adds. */
-export function sameCommands(registered: unknown[], wanted: ApplicationCommandJson[]): boolean {
-  const norm = (c: Record<string, unknown>) => JSON.stringify({ name: c['name'], type: c['type'] ?? 1, description: c['description'] ?? '', options: c['options'] ?? [] });
-  const a = (registered as Array<Record<string, unknown>>).map(norm).sort();
-  const b = (wanted as unknown as Array<Record<string, unknown>>).map(norm).sort();
+/** Only what we set, with Discord's defaults filled in, so a GET answer compares equal to what we PUT. */
+function normalizeOption(o: Record<string, unknown>): unknown {
+  return {
+    type: o['type'],
+    name: o['name'],
+    description: o['description'] ?? '',
+    required: o['required'] === true,
+    autocomplete: o['autocomplete'] === true,
+    choices: Array.isArray(o['choices']) && o['choices'].length > 0 ? (o['choices'] as Array<Record<string, unknown>>).map((c) => [c['name'], c['value']]) : [],
+    min: o['min_value'] ?? null,
+    max: o['max_value'] ?? null,
+    maxLength: o['max_length'] ?? null,
+    options: Array.isArray(o['options']) ? (o['options'] as Array<Record<string, unknown>>).map(normalizeOption) : [],
+  };
+}
+
+function normalizeCommand(c: Record<string, unknown>): string {
+  const contexts = Array.isArray(c['contexts']) ? [...(c['contexts'] as number[])].sort() : null;
+  return JSON.stringify({
+    name: c['name'],
+    type: c['type'] ?? CHAT_INPUT,
+    description: c['description'] ?? '',
+    contexts,
+    options: Array.isArray(c['options']) ? (c['options'] as Array<Record<string, unknown>>).map(normalizeOption) : [],
+  });
+}
+
+/**
+ * Whether the registered set (a GET answer, with ids, versions and other fields Discord adds)
+ * already is the wanted set; order of commands does not matter, order of options does.
+ */
+export function sameCommands(registered: readonly unknown[], wanted: readonly ApplicationCommandJson[]): boolean {
+  const a = registered.map((c) => normalizeCommand(c as Record<string, unknown>)).sort();
+  const b = wanted.map((c) => normalizeCommand(c as unknown as Record<string, unknown>)).sort();
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -3,201 +3,251 @@
  * REST clients: the normal one queues behind rate limits (final edits, uploads); the progress one
  * rejects a rate-limited route at once so a stale progress edit is dropped, never queued.
  */
-import { DiscordAPIError, RateLimitError, REST, type RESTOptions } from '@discordjs/rest';
-import { fetch, request } from 'undici';
-import { PlatformError } from '../../src/errors.js';
+import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
+import { fetch } from 'undici';
+import { z } from 'zod';
+import { isAbortError, PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
+import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import { attachmentMedia, imagesOfMessage } from './parse.js';
 import { renderDiscordMessage } from './render.js';
+import { makeDiscordRequest } from './rest-request.js';
 
-/** Per-file upload limit by the guild's boost tier (10 MiB default, more with boosts). */
-export const UPLOAD_LIMIT_BY_TIER = [10, 10, 50, 100].map((mb) => mb * 1024 * 1024);
+const MIB = 1024 * 1024;
+/** Per-file upload limit by the guild's boost tier (premium_tier 0..3): 10 MiB, more with boosts. */
+export const UPLOAD_LIMIT_BY_TIER = [10 * MIB, 10 * MIB, 50 * MIB, 100 * MIB] as const;
 /** Discord caps edits of messages older than an hour (30046): progress stops editing them. */
 export const OLD_MESSAGE_MS = 60 * 60 * 1000;
+/** How long a guild's boost tier is trusted before asking again. */
+const TIER_CACHE_MS = 10 * 60_000;
+const THREAD_NAME_MAX = 100;
 const DISCORD_EPOCH = 1420070400000n;
+/** A thread already exists for this message. */
+const THREAD_ALREADY_CREATED = 160004;
 
-export function snowflakeTime(id: string): number {
-  try {
-    return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-  } catch {
-    return Date.now();
-  }
+/** When a snowflake id was made (ms since 1970); undefined for ids that are not snowflakes. */
+export function snowflakeTime(id: string): number | undefined {
+  if (!/^\d{1,20}$/.test(id)) return undefined;
+  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
 
+/** Discord's file hosts, plus the configured API's host (private deployments, loopback fakes). */
 export function isDiscordFileHost(url: string, apiUrl: string): boolean {
   try {
     const host = new URL(url).host;
-    return host === new URL(apiUrl).host || host === 'cdn.discordapp.com' || host === 'media.discordapp.net';
+    return host === 'cdn.discordapp.com' || host === 'media.discordapp.net' || host === new URL(apiUrl).host;
   } catch {
     return false;
   }
 }
 
-interface ApiMessage {
-  id: string;
-  channel_id: string;
-  attachments?: Array<{ url: string; filename?: string; content_type?: string; size?: number; width?: number; height?: number }>;
-  embeds?: Array<{ image?: { url: string }; thumbnail?: { url: string } }>;
+// Only the fields we read; Discord adds many more.
+const ApiAttachment = z.object({
+  url: z.string().url(),
+  filename: z.string().optional(),
+  content_type: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+  width: z.number().int().positive().nullish(),
+  height: z.number().int().positive().nullish(),
+});
+const ApiEmbedMedia = z.object({ url: z.string() }).nullish();
+export const ApiMessage = z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  attachments: z.array(ApiAttachment).default([]),
+  embeds: z.array(z.object({ image: ApiEmbedMedia, thumbnail: ApiEmbedMedia })).default([]),
+});
+export type ApiMessage = z.infer<typeof ApiMessage>;
+const ApiChannel = z.object({ id: z.string() });
+const ApiGuild = z.object({ premium_tier: z.number().int().min(0).max(3).default(0) });
+
+function attachmentsOf(message: ApiMessage) {
+  return message.attachments.map((a) => ({ url: a.url, name: a.filename ?? null, contentType: a.content_type ?? null, size: a.size ?? null, width: a.width ?? null, height: a.height ?? null }));
 }
 
-export function mediaOfMessage(message: ApiMessage): MediaRef[] {
-  const attachments = (message.attachments ?? []).map((a): MediaRef => ({
-    url: a.url,
-    source: 'discord',
-    ...(a.filename ? { name: a.filename } : {}),
-    ...(a.content_type ? { mimeType: a.content_type.split(';')[0]! } : {}),
-    ...(typeof a.size === 'number' ? { sizeBytes: a.size } : {}),
-  }));
-  const embeds = (message.embeds ?? []).flatMap((e) => [e.image?.url, e.thumbnail?.url]).filter((u): u is string => !!u).map((url): MediaRef => ({ url, source: 'url' }));
-  return [...attachments.filter((m) => !m.mimeType || isImageMime(m.mimeType)), ...embeds];
+/** Everything uploaded in a message (videos too): what the index of bot messages remembers. */
+export function uploadedMedia(message: ApiMessage): MediaRef[] {
+  return attachmentsOf(message).map(attachmentMedia);
+}
+
+/** The images of a message read over REST: image attachments and embed images. */
+export function imagesOfApiMessage(message: ApiMessage): MediaRef[] {
+  return imagesOfMessage({ attachments: attachmentsOf(message), embeds: message.embeds });
 }
 
 function toPlatformError(err: unknown, what: string): PlatformError {
+  if (err instanceof PlatformError) return err;
   if (err instanceof RateLimitError) return new PlatformError('discord', 'rate_limited', `${what}: rate limited`, err.retryAfter, { cause: err });
   if (err instanceof DiscordAPIError) {
     const code = Number(err.code);
     if (code === 40005 || err.status === 413) return new PlatformError('discord', 'too_large', `${what}: file too large`, undefined, { cause: err });
+    if (code === 30046) return new PlatformError('discord', 'rate_limited', `${what}: edit limit for old messages`, 60_000, { cause: err });
     if (code === 10008 || code === 10003 || err.status === 404) return new PlatformError('discord', 'not_found', `${what}: not found`, undefined, { cause: err });
     if (err.status === 401) return new PlatformError('discord', 'invalid_auth', `${what}: invalid token`, undefined, { cause: err });
     if (err.status === 403) return new PlatformError('discord', 'forbidden', `${what}: missing permissions`, undefined, { cause: err });
-    if (code === 30046) return new PlatformError('discord', 'rate_limited', `${what}: edit limit for old messages`, 60_000, { cause: err });
   }
+  if (err instanceof z.ZodError) return new PlatformError('discord', 'other', `${what}: unexpected answer from Discord`, undefined, { cause: err });
+  // The message of a network error holds no token (@discordjs/rest sends it as a header only).
   return new PlatformError('discord', 'other', `${what}: ${err instanceof Error ? err.message : 'failed'}`, undefined, { cause: err });
 }
 
-/**
- * @discordjs/rest hands multipart bodies to its own undici as a FormData; when another undici
- * major (ours) owns the process-wide dispatcher, that FormData is not readable by it. Encoding
- * the FormData to bytes first (with its boundary header) works with any undici.
- */
-export async function makeDiscordRequest(url: string, init: Record<string, unknown>) {
-  let body = init['body'] as unknown;
-  const headers: Record<string, string> = { ...((init['headers'] as Record<string, string> | undefined) ?? {}) };
-  if (body instanceof FormData) {
-    const encoded = new Response(body);
-    headers['content-type'] = encoded.headers.get('content-type')!;
-    body = Buffer.from(await encoded.arrayBuffer());
-  }
-  const res = await request(url, { method: init['method'] as 'GET', headers, body: body as Buffer | string | null, signal: init['signal'] as AbortSignal });
-  return {
-    body: res.body,
-    arrayBuffer: () => res.body.arrayBuffer(),
-    json: () => res.body.json(),
-    text: () => res.body.text(),
-    get bodyUsed() {
-      return res.body.bodyUsed;
-    },
-    headers: new Headers(Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, String(v)] as [string, string]]))),
-    status: res.statusCode,
-    statusText: '',
-    ok: res.statusCode >= 200 && res.statusCode < 300,
-  };
-}
-
 export interface DiscordPlatformOptions {
+  /** The bot token; only ever sent as the Authorization header by @discordjs/rest. */
   token: string;
+  /** REST base without the version, e.g. https://discord.com/api (DISCORD_API_URL). */
   apiUrl: string;
   logger: Logger;
+  /** For tests: the clock used to decide whether a message is older than an hour. */
+  now?: () => number;
 }
 
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
-  const makeRequest = makeDiscordRequest as unknown as RESTOptions['makeRequest'];
-  const rest = new REST({ api: options.apiUrl, version: '10', makeRequest }).setToken(options.token);
-  const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest }).setToken(options.token);
+  const log = options.logger.child({ platform: 'discord' });
+  const now = options.now ?? Date.now;
+  const rest = new REST({ api: options.apiUrl, version: '10', makeRequest: makeDiscordRequest }).setToken(options.token);
+  const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest: makeDiscordRequest }).setToken(options.token);
   const tiers = new Map<string, { limit: number; at: number }>();
-  const ref = (workspaceId: string, channelId: string, id: string, threadId?: string): MessageRef => ({ platform: 'discord', workspaceId, channelId, messageId: id, ...(threadId ? { threadId } : {}) });
   const target = (to: ConversationRef) => to.threadId ?? to.channelId;
+  const ref = (to: ConversationRef, messageId: string): MessageRef => ({ platform: 'discord', workspaceId: to.workspaceId, channelId: to.channelId, messageId, ...(to.threadId ? { threadId: to.threadId } : {}) });
+  const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      throw toPlatformError(err, what);
+    }
+  }
+
+  async function maxUploadBytes(to: ConversationRef, signal?: AbortSignal): Promise<number> {
+    const hit = tiers.get(to.workspaceId);
+    if (hit && now() - hit.at < TIER_CACHE_MS) return hit.limit;
+    try {
+      const guild = ApiGuild.parse(await rest.get(`/guilds/${to.workspaceId}`, sig(signal)));
+      const limit = UPLOAD_LIMIT_BY_TIER[guild.premium_tier]!;
+      tiers.set(to.workspaceId, { limit, at: now() });
+      return limit;
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      // The default limit is always safe: a smaller file than allowed never fails.
+      log.warn({ err, guildId: to.workspaceId }, 'could not read the guild boost tier; using the default upload limit');
+      return UPLOAD_LIMIT_BY_TIER[0];
+    }
+  }
+
+  const messagePath = (m: MessageRef) => `/channels/${m.threadId ?? m.channelId}/messages/${m.messageId}` as const;
 
   return {
     platform: 'discord',
-    async post(to, view) {
-      try {
-        const msg = (await rest.post(`/channels/${target(to)}/messages`, { body: renderDiscordMessage(view) })) as ApiMessage;
-        return ref(to.workspaceId, to.channelId, msg.id, to.threadId);
-      } catch (err) {
-        throw toPlatformError(err, 'create message');
-      }
+
+    async post(to, view, signal) {
+      const msg = await call('create message', async () => ApiMessage.parse(await rest.post(`/channels/${target(to)}/messages`, { body: renderDiscordMessage(view), ...sig(signal) })));
+      return ref(to, msg.id);
     },
-    async update(message, view, opts) {
-      if (opts.priority === 'progress' && Date.now() - snowflakeTime(message.messageId) > OLD_MESSAGE_MS) {
-        throw new PlatformError('discord', 'rate_limited', 'progress edits stop on messages older than an hour');
+
+    async update(message, view, opts, signal) {
+      if (opts.priority === 'progress') {
+        const born = snowflakeTime(message.messageId);
+        // Edits of old messages are capped hard; a progress edit there is not worth it.
+        if (born !== undefined && now() - born > OLD_MESSAGE_MS) throw new PlatformError('discord', 'rate_limited', 'progress edits stop on messages older than an hour');
       }
-      try {
-        await (opts.priority === 'progress' ? progress : rest).patch(`/channels/${message.threadId ?? message.channelId}/messages/${message.messageId}`, { body: renderDiscordMessage(view) });
-      } catch (err) {
-        throw toPlatformError(err, 'edit message');
-      }
+      const client = opts.priority === 'progress' ? progress : rest;
+      await call('edit message', () => client.patch(messagePath(message), { body: renderDiscordMessage(view), ...sig(signal) }));
     },
-    async openThread(message, name) {
-      if (message.threadId) return { platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId, threadId: message.threadId };
+
+    async openThread(message, name, signal) {
+      const conversation = (threadId: string): ConversationRef => ({ platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId, threadId });
+      // A message inside a thread cannot start another one: stay in that thread.
+      if (message.threadId) return conversation(message.threadId);
       try {
-        const thread = (await rest.post(`/channels/${message.channelId}/messages/${message.messageId}/threads`, { body: { name: name.slice(0, 100) || 'Generation', auto_archive_duration: 1440 } })) as { id: string };
-        return { platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId, threadId: thread.id };
+        const thread = ApiChannel.parse(
+          await rest.post(`/channels/${message.channelId}/messages/${message.messageId}/threads`, { body: { name: name.slice(0, THREAD_NAME_MAX) || 'Generation', auto_archive_duration: 1440 }, ...sig(signal) }),
+        );
+        return conversation(thread.id);
       } catch (err) {
-        // 160004: a thread already exists; a thread started from a message has the message's id.
-        if (err instanceof DiscordAPIError && Number(err.code) === 160004) return { platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId, threadId: message.messageId };
+        // A thread started from a message has the message's id: a second start reuses it.
+        if (err instanceof DiscordAPIError && Number(err.code) === THREAD_ALREADY_CREATED) return conversation(message.messageId);
+        if (isAbortError(err)) throw err;
         throw toPlatformError(err, 'start thread');
       }
     },
-    async upload(to, files: OutgoingFile[]): Promise<UploadResult> {
-      try {
-        const msg = (await rest.post(`/channels/${target(to)}/messages`, {
-          body: { attachments: files.map((f, i) => ({ id: i, filename: f.name, ...(f.altText ? { description: f.altText.slice(0, 1024) } : {}) })) },
-          files: files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes), contentType: f.mimeType })),
-        })) as ApiMessage;
-        return { media: mediaOfMessage(msg), messages: [ref(to.workspaceId, to.channelId, msg.id, to.threadId)] };
-      } catch (err) {
-        throw toPlatformError(err, 'upload');
-      }
+
+    async upload(to, files: OutgoingFile[], opts, signal): Promise<UploadResult> {
+      const limit = await maxUploadBytes(to, signal);
+      const big = files.find((f) => f.bytes.byteLength > limit);
+      // Refused before sending: Discord would answer 40005 only after receiving every byte.
+      if (big) throw new PlatformError('discord', 'too_large', `\`${big.name}\` is ${(big.bytes.byteLength / MIB).toFixed(1)} MB, over this server's ${Math.round(limit / MIB)} MB upload limit.`);
+      const msg = await call('upload', async () =>
+        ApiMessage.parse(
+          await rest.post(`/channels/${target(to)}/messages`, {
+            body: {
+              ...(opts.comment ? { content: opts.comment.slice(0, 2000), allowed_mentions: { parse: [] } } : {}),
+              attachments: files.map((f, i) => ({ id: i, filename: f.name, ...(f.altText ? { description: f.altText.slice(0, 1024) } : {}) })),
+            },
+            files: files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes), contentType: f.mimeType })),
+            ...sig(signal),
+          }),
+        ),
+      );
+      return { media: uploadedMedia(msg), messages: [ref(to, msg.id)] };
     },
-    async maxUploadBytes(to) {
-      const hit = tiers.get(to.workspaceId);
-      if (hit && Date.now() - hit.at < 10 * 60_000) return hit.limit;
-      try {
-        const guild = (await rest.get(`/guilds/${to.workspaceId}`)) as { premium_tier?: number };
-        const limit = UPLOAD_LIMIT_BY_TIER[guild.premium_tier ?? 0] ?? UPLOAD_LIMIT_BY_TIER[0]!;
-        tiers.set(to.workspaceId, { limit, at: Date.now() });
-        return limit;
-      } catch {
-        return UPLOAD_LIMIT_BY_TIER[0]!;
-      }
-    },
+
+    maxUploadBytes,
+
     async download(media, opts, signal): Promise<MediaFile> {
+      const tooLarge = () => new PlatformError('discord', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / MIB)} MB limit.`);
       if (!isDiscordFileHost(media.url, options.apiUrl)) throw new PlatformError('discord', 'forbidden', 'That file is not on Discord.');
       const res = await fetch(media.url, { signal: signal ?? AbortSignal.timeout(60_000) });
-      if (!res.ok) throw new PlatformError('discord', 'not_found', 'Discord no longer serves that file (attachment links expire); share it again.');
+      // A redirect must not lead off Discord's hosts.
+      if (!isDiscordFileHost(res.url || media.url, options.apiUrl)) {
+        await res.body?.cancel();
+        throw new PlatformError('discord', 'forbidden', 'That file is not on Discord.');
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new PlatformError('discord', 'not_found', 'Discord no longer serves that file (attachment links expire); share it again.');
+      }
       const declared = Number(res.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > opts.maxBytes) {
         await res.body?.cancel();
-        throw new PlatformError('discord', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
+        throw tooLarge();
       }
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      if (bytes.length > opts.maxBytes) throw new PlatformError('discord', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
-      return { name: media.name ?? 'file', mimeType: media.mimeType ?? res.headers.get('content-type') ?? 'application/octet-stream', bytes };
-    },
-    async fetchMessageMedia(message) {
-      try {
-        return mediaOfMessage((await rest.get(`/channels/${message.threadId ?? message.channelId}/messages/${message.messageId}`)) as ApiMessage);
-      } catch (err) {
-        throw toPlatformError(err, 'read message');
+      // Counted while reading: a missing or wrong content-length must not let a huge file in.
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      if (res.body) {
+        for await (const chunk of res.body) {
+          total += chunk.byteLength;
+          if (total > opts.maxBytes) throw tooLarge();
+          chunks.push(chunk);
+        }
       }
-    },
-    async delete(message) {
-      try {
-        await rest.delete(`/channels/${message.threadId ?? message.channelId}/messages/${message.messageId}`);
-      } catch (err) {
-        throw toPlatformError(err, 'delete message');
+      const bytes = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.byteLength;
       }
+      const mimeType = media.mimeType ?? res.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream';
+      return { name: media.name ?? 'file', mimeType, bytes };
     },
-    async postEphemeral(to, userId, view) {
-      // Outside an interaction Discord has no ephemeral messages: a normal reply that names the user.
+
+    async fetchMessageMedia(message, signal) {
+      const msg = await call('read message', async () => ApiMessage.parse(await rest.get(messagePath(message), sig(signal))));
+      return imagesOfApiMessage(msg);
+    },
+
+    async delete(message, signal) {
+      await call('delete message', () => rest.delete(messagePath(message), sig(signal)));
+    },
+
+    async postEphemeral(to, userId, view, signal) {
+      // Outside an interaction Discord has no ephemeral messages: a normal reply that pings only that user.
       const payload = renderDiscordMessage(view);
-      try {
-        await rest.post(`/channels/${target(to)}/messages`, { body: { ...payload, content: `<@${userId}> ${payload.content}`.slice(0, 2000), allowed_mentions: { users: [userId] } } });
-      } catch (err) {
-        throw toPlatformError(err, 'create message');
-      }
+      const body = { ...payload, content: `<@${userId}> ${payload.content}`.slice(0, 2000), allowed_mentions: { parse: [], users: [userId] } };
+      await call('create message', () => rest.post(`/channels/${target(to)}/messages`, { body, ...sig(signal) }));
     },
   };
 }

@@ -1,15 +1,15 @@
 /** ChatPlatform for the playground: the same outbound port Slack and Discord implement. */
 import { PlatformError } from '../../src/errors.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
-import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
-import type { MessageView } from '../../src/view.js';
+import type { ChatPlatform, Clock, OutgoingFile, UploadResult } from '../../src/ports.js';
+import { textView, type MessageView } from '../../src/view.js';
 import type { WebChannelStore } from './store.js';
 
 export const WEB_WORKSPACE = 'local';
 export const WEB_CHANNEL = 'playground';
 export const WEB_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
-export function createWebPlatform(store: WebChannelStore, baseUrl: () => string): ChatPlatform {
+export function createWebPlatform(store: WebChannelStore, baseUrl: () => string, clock: Clock = { now: () => Date.now() }): ChatPlatform {
   const ref = (id: string, threadId?: string): MessageRef => ({ platform: 'web', workspaceId: WEB_WORKSPACE, channelId: WEB_CHANNEL, messageId: id, ...(threadId ? { threadId } : {}) });
   const fileId = (url: string) => /\/files\/([^/]+)/.exec(new URL(url).pathname)?.[1];
 
@@ -17,7 +17,7 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string)
     platform: 'web',
     async post(to: ConversationRef, view: MessageView) {
       const id = store.nextId('m');
-      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], createdAt: Date.now() });
+      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], createdAt: clock.now() });
       return ref(id, to.threadId);
     },
     async update(message: MessageRef, view: MessageView) {
@@ -28,10 +28,10 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string)
     async openThread(message: MessageRef) {
       return { platform: 'web', workspaceId: WEB_WORKSPACE, channelId: message.channelId, threadId: message.threadId ?? message.messageId };
     },
-    async upload(to: ConversationRef, files: OutgoingFile[]): Promise<UploadResult> {
+    async upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }): Promise<UploadResult> {
       const stored = files.map((f) => store.addFile(f.name, f.mimeType, f.bytes, baseUrl()));
       const id = store.nextId('m');
-      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', files: stored, createdAt: Date.now() });
+      store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', ...(options.comment ? { view: textView(options.comment) } : {}), files: stored, createdAt: clock.now() });
       return { media: stored.map((f): MediaRef => ({ url: f.url, source: 'web', name: f.name, mimeType: f.mimeType, sizeBytes: f.size })), messages: [ref(id, to.threadId)] };
     },
     async maxUploadBytes() {
@@ -50,7 +50,7 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string)
       store.remove(message.messageId);
     },
     async postEphemeral(to: ConversationRef, _userId: string, view: MessageView) {
-      store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: Date.now() });
+      store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, isVideoMime, type Actor, type ConversationRef, type MediaRef } from '../../src/model.js';
-import type { ChatPlatform, Responder } from '../../src/ports.js';
+import { systemClock, type ChatPlatform, type Clock, type Responder } from '../../src/ports.js';
 import { decodeButtonId, encodeButtonId } from '../../src/view.js';
 import { renderPage } from './page.js';
 import { createWebPlatform, WEB_CHANNEL, WEB_WORKSPACE } from './platform.js';
@@ -21,7 +21,9 @@ export interface WebAdapterOptions {
   logger: Logger;
   /** Absolute base URL the page is served from (file links must be absolute URLs). */
   baseUrl: () => string;
+  /** Largest file the page may upload (an input for a generation). */
   maxUploadBytes: number;
+  clock?: Clock;
 }
 
 export interface WebAdapter {
@@ -42,22 +44,31 @@ export function toWire(message: WebMessage): WebMessage {
   return { ...message, view: { ...message.view, blocks } };
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return 'upload';
+  }
+}
+
 export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
-  const store = new WebChannelStore();
-  const platform = createWebPlatform(store, options.baseUrl);
+  const clock = options.clock ?? systemClock;
+  const store = new WebChannelStore(500, () => clock.now());
+  const platform = createWebPlatform(store, options.baseUrl, clock);
   const router = express.Router();
   const clients = new Set<Response>();
   const log = options.logger.child({ adapter: 'web' });
 
   const conversation = (threadId?: string): ConversationRef => ({ platform: 'web', workspaceId: WEB_WORKSPACE, channelId: WEB_CHANNEL, ...(threadId ? { threadId } : {}) });
-  const base = (id: string, threadId?: string) => ({ id, platform: 'web' as const, workspaceId: WEB_WORKSPACE, actor: LOCAL_USER, conversation: conversation(threadId), receivedAt: Date.now() });
+  const base = (id: string, threadId?: string) => ({ id, platform: 'web' as const, workspaceId: WEB_WORKSPACE, actor: LOCAL_USER, conversation: conversation(threadId), receivedAt: clock.now() });
   const mediaOf = (message: WebMessage | undefined): MediaRef[] =>
     (message?.files ?? []).map((f) => ({ url: f.url, source: 'web', name: f.name, mimeType: f.mimeType, sizeBytes: f.size }));
 
   function responder(threadId?: string): Responder {
     return {
       async reply(view, opts) {
-        store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, ...(threadId ? { threadId } : {}), author: 'bot', view, files: [], ephemeral: opts?.ephemeral ?? false, createdAt: Date.now() });
+        store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, ...(threadId ? { threadId } : {}), author: 'bot', view, files: [], ephemeral: opts?.ephemeral ?? false, createdAt: clock.now() });
       },
       async settle() {
         // The status message says everything; nothing to close here.
@@ -77,7 +88,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     res.json(store.all().map(toWire));
   });
   router.get('/api/events', (req: Request, res: Response) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // x-accel-buffering: a reverse proxy (nginx) must not hold events back.
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': connected\n\n');
     clients.add(res);
     const unsubscribe = store.subscribe((event) => res.write(`data: ${JSON.stringify(event.type === 'upsert' ? { ...event, message: toWire(event.message) } : event)}\n\n`));
@@ -102,7 +114,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     const mime = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (!Buffer.isBuffer(bytes) || bytes.length === 0) return void res.status(400).json({ error: 'Empty file.' });
     if (!isImageMime(mime) && !isVideoMime(mime)) return void res.status(415).json({ error: 'Only images (PNG, JPEG, WebP, GIF) and videos can be attached.' });
-    const name = decodeURIComponent(String(req.headers['x-filename'] ?? 'upload'));
+    const name = safeDecode(String(req.headers['x-filename'] ?? 'upload'));
     const file = store.addFile(name, mime, new Uint8Array(bytes), options.baseUrl());
     res.json(file);
   });
@@ -112,7 +124,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     if (!parsed.success) return void res.status(400).json({ error: 'Bad message.' });
     const { text, threadId, files: fileIds } = parsed.data;
     const files = fileIds.map((id) => store.file(id)?.file).filter((f): f is NonNullable<typeof f> => !!f);
-    const message = store.upsert({ id: store.nextId('u'), channelId: WEB_CHANNEL, ...(threadId ? { threadId } : {}), author: 'user', text, files, createdAt: Date.now() });
+    const message = store.upsert({ id: store.nextId('u'), channelId: WEB_CHANNEL, ...(threadId ? { threadId } : {}), author: 'user', text, files, createdAt: clock.now() });
     res.json({ id: message.id });
     const attachments = mediaOf(message);
     const trimmed = text.trim();
@@ -153,6 +165,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       },
       message.threadId ?? message.id,
     );
+  });
+
+  // Body-parser errors (too large, malformed JSON) answer in JSON the page can show.
+  router.use('/api', (err: { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: `That file is over the ${Math.round(options.maxUploadBytes / 1048576)} MB limit.` });
+    if (err.status && err.status >= 400 && err.status < 500) return void res.status(err.status).json({ error: 'Bad request.' });
+    next(err);
   });
 
   return {

@@ -33,14 +33,23 @@ export class WebChannelStore {
   private readonly files = new Map<string, { file: WebFile; bytes: Uint8Array }>();
   private readonly events = new EventEmitter();
   private seq = 0;
+  /**
+   * Ids are monotonic within a process (zero-padded counter) and carry the start time, so a job
+   * that survived a restart in Redis can never edit a new message that reused its old id.
+   */
+  private readonly boot: string;
 
-  constructor(private readonly maxMessages = 500) {
+  constructor(
+    private readonly maxMessages = 500,
+    now: () => number = Date.now,
+  ) {
     this.events.setMaxListeners(100);
+    this.boot = now().toString(36);
   }
 
   nextId(kind: string): string {
     this.seq += 1;
-    return `${kind}${Date.now().toString(36)}${this.seq.toString(36)}`;
+    return `${kind}${this.boot}-${this.seq.toString().padStart(6, '0')}`;
   }
 
   all(): WebMessage[] {

@@ -1,8 +1,8 @@
 /** The terminal banner: what is real, what is simulated, and where to click. */
-export function renderBanner(info: { url?: string; real: string[]; simulated: string[]; redis: string; role: string }): string {
+export function renderBanner(info: { url?: string; real: string[]; simulated: string[]; redis: string; role?: string }): string {
   const lines = [
     '',
-    '  genbot is running' + (info.role !== 'all' ? ` (role: ${info.role})` : ''),
+    '  genbot is running' + (info.role && info.role !== 'all' ? ` (role: ${info.role})` : ''),
     '',
     ...(info.url ? [`  Open the playground:  ${info.url}`, ''] : []),
     `  Real:       ${info.real.length > 0 ? info.real.join(', ') : 'nothing external'}`,

@@ -30,6 +30,22 @@ export const GUILD_ID = '100000000000000001';
 export const CHANNEL_ID = '100000000000000002';
 export const APP_ID = '100000000000000003';
 export const BOT_ID = '100000000000000004';
+/** A role holding Manage Messages (plus View Channel): members with it may cancel anyone's job. */
+export const MOD_ROLE_ID = '100000000000000005';
+export const MANAGE_MESSAGES_BITS = String(1n << 13n);
+
+export interface InteractionInit {
+  /** 2 application command, 3 component, 4 autocomplete, 5 modal submit. */
+  type: number;
+  data: Record<string, unknown>;
+  userId?: string;
+  /** The member's computed permissions in the channel (a decimal bit string). */
+  permissions?: string;
+  /** A channel object as Discord includes it (defaults to #general); a thread has type 11 and parent_id. */
+  channel?: Record<string, unknown>;
+  /** For components: the message holding the button. */
+  message?: FakeMessage;
+}
 
 let snowflake = BigInt(Date.now() - 1420070400000) << 22n;
 export function nextSnowflake(): string {
@@ -44,10 +60,14 @@ export class FakeDiscord {
   readonly cdn = new Map<string, { bytes: Buffer; type: string }>();
   commands: unknown[] = [];
   premiumTier = 0;
-  /** Message edits to answer with 429. */
+  /** Message edits to answer with 429 (the next N PATCHes of channel messages). */
   rateLimitEdits = 0;
+  /** Seconds a 429 on an edit asks the client to wait. */
+  rateLimitRetryAfter = 0.3;
   identifies = 0;
   resumes = 0;
+  /** The `d` of every op 2 Identify received (token, intents, …). */
+  readonly identifyPayloads: Array<Record<string, unknown>> = [];
   url = '';
   private server?: Server;
   private wss?: WebSocketServer;
@@ -68,8 +88,9 @@ export class FakeDiscord {
     return { id, filename: name, content_type: type, size: bytes.length, url: `${this.url}/cdn/attachments/${CHANNEL_ID}/${id}/${name}?ex=1`, proxy_url: `${this.url}/cdn/attachments/${CHANNEL_ID}/${id}/${name}` };
   }
 
-  addMessage(channelId: string, content: string, attachments: Array<Record<string, unknown>> = [], authorId = '200000000000000001'): FakeMessage {
-    const m: FakeMessage = { id: nextSnowflake(), channel_id: channelId, content, author: { id: authorId, username: 'user' }, attachments, embeds: [], timestamp: new Date().toISOString() };
+  /** A message someone posted earlier: stored (GET answers it) but never sent over the gateway, so uncached. */
+  addMessage(channelId: string, content: string, attachments: Array<Record<string, unknown>> = [], authorId = '200000000000000001', embeds: Array<Record<string, unknown>> = []): FakeMessage {
+    const m: FakeMessage = { id: nextSnowflake(), channel_id: channelId, content, author: { id: authorId, username: 'user' }, attachments, embeds, timestamp: new Date().toISOString() };
     this.messages.set(m.id, m);
     return m;
   }
@@ -77,7 +98,7 @@ export class FakeDiscord {
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
-    this.wss.on('connection', (ws) => this.onSocket(ws));
+    this.wss.on('connection', (ws, req) => this.onSocket(ws, req.url ?? '/'));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -97,6 +118,33 @@ export class FakeDiscord {
     }
   }
 
+  /** Dispatches INTERACTION_CREATE as Discord sends it for a guild member; the token is `tok-<id>`. */
+  sendInteraction(init: InteractionInit): string {
+    const id = nextSnowflake();
+    const userId = init.userId ?? '200000000000000001';
+    const channel = init.channel ?? { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'general' };
+    this.dispatch('INTERACTION_CREATE', {
+      id, application_id: APP_ID, type: init.type, data: init.data, guild_id: GUILD_ID, channel_id: channel['id'], channel,
+      member: member(userId, init.permissions ?? '0'), token: `tok-${id}`, version: 1, app_permissions: '8', locale: 'en-US',
+      entitlements: [], authorizing_integration_owners: {}, attachment_size_limit: this.uploadLimitBytes(),
+      ...(init.message ? { message: apiMessage(init.message) } : {}),
+    });
+    return id;
+  }
+
+  /** Dispatches MESSAGE_REACTION_ADD (with the reactor's member object, as Discord does in guilds). */
+  sendReaction(init: { userId: string; messageId: string; emoji: string; channelId?: string; roles?: string[] }): void {
+    this.dispatch('MESSAGE_REACTION_ADD', {
+      user_id: init.userId, channel_id: init.channelId ?? CHANNEL_ID, message_id: init.messageId, guild_id: GUILD_ID,
+      emoji: { id: null, name: init.emoji }, member: member(init.userId, undefined, init.roles), burst: false, type: 0,
+    });
+  }
+
+  /** The interaction callback (initial response) recorded for an interaction id. */
+  callbackOf(interactionId: string): DiscordCall | undefined {
+    return this.calls.find((c) => c.method === 'POST' && c.path.startsWith(`/interactions/${interactionId}/`));
+  }
+
   /** Drops every gateway connection without a close frame, as a network failure would. */
   dropConnections(): void {
     for (const s of this.sockets) s.terminate();
@@ -108,7 +156,16 @@ export class FakeDiscord {
     for (const s of this.sockets) if ((s as WebSocket & { ready?: boolean }).ready) s.send(JSON.stringify({ op: 0, t, s: this.seq, d }));
   }
 
-  private onSocket(ws: WebSocket & { ready?: boolean }): void {
+  /** Per-file upload limit of the fake guild, as Discord sets it by boost tier. */
+  uploadLimitBytes(): number {
+    return [10, 10, 50, 100][this.premiumTier]! * 1024 * 1024;
+  }
+
+  private onSocket(ws: WebSocket & { ready?: boolean }, url: string): void {
+    // discord.js asks for zlib-stream only when zlib-sync is installed (it is not here); this fake
+    // speaks plain JSON, so say so loudly instead of sending frames the client cannot read.
+    const query = new URL(url, 'ws://fake').searchParams;
+    if (query.has('compress') || (query.get('encoding') ?? 'json') !== 'json') return void ws.close(4000, 'the fake gateway speaks uncompressed JSON only');
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
@@ -117,6 +174,7 @@ export class FakeDiscord {
       if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
       if (msg.op === 2) {
         this.identifies += 1;
+        this.identifyPayloads.push(msg.d as Record<string, unknown>);
         ws.ready = true;
         this.seq += 1;
         ws.send(JSON.stringify({ op: 0, t: 'READY', s: this.seq, d: { v: 10, user: { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null }, guilds: [{ id: GUILD_ID, unavailable: true }], session_id: randomUUID(), resume_gateway_url: `${this.url.replace('http', 'ws')}/gateway`, application: { id: APP_ID, flags: 0 }, shard: [0, 1] } }));
@@ -135,7 +193,10 @@ export class FakeDiscord {
   guild(): Record<string, unknown> {
     return {
       id: GUILD_ID, name: 'Fake guild', icon: null, owner_id: '200000000000000009', unavailable: false, premium_tier: this.premiumTier, member_count: 3, large: false, features: [],
-      roles: [{ id: GUILD_ID, name: '@everyone', permissions: '1024', position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
+      roles: [
+        { id: GUILD_ID, name: '@everyone', permissions: '1024', position: 0, color: 0, hoist: false, managed: false, mentionable: false },
+        { id: MOD_ROLE_ID, name: 'mods', permissions: String((1n << 13n) | 1024n), position: 1, color: 0, hoist: false, managed: false, mentionable: false },
+      ],
       channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
       threads: [], members: [], emojis: [], stickers: [], voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [], joined_at: new Date().toISOString(),
     };
@@ -204,6 +265,8 @@ export class FakeDiscord {
       return this.json(res, 201, { id: m[2], type: 11, guild_id: GUILD_ID, parent_id: m[1], name: body?.['name'] });
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(route)) && method === 'POST') {
+      // Discord's per-file limit by boost tier: 40005 Request entity too large.
+      if (files.some((f) => f.size > this.uploadLimitBytes())) return this.json(res, 413, { message: 'Request entity too large', code: 40005 });
       const attachments = files.map((f) => {
         const id = nextSnowflake();
         this.cdn.set(`${id}/${f.name}`, { bytes: f.bytes, type: f.name.endsWith('.mp4') ? 'video/mp4' : 'image/png' });
@@ -216,7 +279,7 @@ export class FakeDiscord {
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(route))) {
       const msg = this.messages.get(m[2]!);
       if (!msg) return this.json(res, 404, { message: 'Unknown Message', code: 10008 });
-      if (method === 'GET') return this.json(res, 200, msg, rl);
+      if (method === 'GET') return this.json(res, 200, apiMessage(msg), rl);
       if (method === 'DELETE') {
         this.messages.delete(msg.id);
         return this.json(res, 204);
@@ -224,7 +287,7 @@ export class FakeDiscord {
       if (method === 'PATCH') {
         if (this.rateLimitEdits > 0) {
           this.rateLimitEdits -= 1;
-          return this.json(res, 429, { message: 'You are being rate limited.', retry_after: 0.3, global: false }, { ...rl, 'x-ratelimit-remaining': '0', 'retry-after': '1', 'x-ratelimit-scope': 'user', 'x-ratelimit-reset-after': '0.3' });
+          return this.json(res, 429, { message: 'You are being rate limited.', retry_after: this.rateLimitRetryAfter, global: false }, { ...rl, 'x-ratelimit-remaining': '0', 'retry-after': String(this.rateLimitRetryAfter), 'x-ratelimit-scope': 'user', 'x-ratelimit-reset-after': String(this.rateLimitRetryAfter) });
         }
         Object.assign(msg, { content: body?.['content'] ?? msg.content, embeds: body?.['embeds'] ?? msg.embeds, components: body?.['components'] ?? msg.components });
         return this.json(res, 200, msg, rl);
@@ -234,6 +297,16 @@ export class FakeDiscord {
   }
 }
 
-export function member(userId: string, permissions = '0') {
-  return { user: { id: userId, username: `u${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null }, roles: [], permissions, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+export function member(userId: string, permissions?: string, roles: string[] = []) {
+  return {
+    user: { id: userId, username: `u${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
+    roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0,
+    // Only interactions carry computed permissions; gateway member objects do not.
+    ...(permissions !== undefined ? { permissions } : {}),
+  };
+}
+
+/** A stored message as the API returns it (the fields discord.js needs to build a Message). */
+export function apiMessage(m: FakeMessage): Record<string, unknown> {
+  return { type: 0, flags: 0, tts: false, pinned: false, mention_everyone: false, mentions: [], mention_roles: [], components: [], edited_timestamp: null, ...m, author: { discriminator: '0', avatar: null, ...m.author } };
 }

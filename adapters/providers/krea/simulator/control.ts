@@ -24,6 +24,8 @@ export class SimulatorControl {
   failNextJobs = 0;
   failReason = 'Generation failed';
   revoked = new Set<string>();
+  /** Deliver every webhook twice, as Krea may. */
+  duplicateWebhooks = false;
 
   /** The next `count` requests on `route` answer `status` with `body`. */
   fail(route: SimRoute, status: number, options: { body?: unknown; count?: number; headers?: Record<string, string> } = {}): void {
@@ -53,6 +55,9 @@ export class SimulatorControl {
   revoke(token: string): void {
     this.revoked.add(token);
   }
+  setDuplicateWebhooks(on: boolean): void {
+    this.duplicateWebhooks = on;
+  }
   reset(): void {
     Object.assign(this, new SimulatorControl());
   }
@@ -69,7 +74,8 @@ export class SimulatorControl {
 function defaultBody(status: number): unknown {
   switch (status) {
     case 402:
-      return { message: OUT_OF_BALANCE_MESSAGE };
+      // Krea documents 402 bodies as {error}; some answers carry {message}; clients read both.
+      return { error: OUT_OF_BALANCE_MESSAGE };
     case 422:
       return { error: 'Invalid asset URL' };
     case 429:

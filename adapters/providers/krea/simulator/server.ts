@@ -9,49 +9,49 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSchemaValidator, describeSchemaErrors, parseKreaOpenApi, type KreaModelSpec } from '../openapi.js';
+import { createSchemaValidator, describeSchemaErrors, parseKreaOpenApi } from '../openapi.js';
+import { assetJson, parseUpload, type SimAsset } from './assets.js';
+import { endOf, STATUSES, stateOf, TERMINAL, type SimJob } from './jobs.js';
 import { OUT_OF_BALANCE_MESSAGE, SimulatorControl, type SimRoute } from './control.js';
 import { previewSize, renderMp4, renderPng } from './media.js';
 
 export interface KreaSimulatorOptions {
+  /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
   /** Path of the OpenAPI document; defaults to the vendored copy in test/fixtures. */
   openapiPath?: string;
   /** Accepted bearer tokens; default: any non-empty token. */
   tokens?: string[];
-  /** Milliseconds from submit to completion, or a function of the model id. Default: average time × 50 ms, at least 300 ms. */
+  /** Milliseconds from start to completion, or a function of the model id. Default: average time × 50 ms, at least 300 ms. */
   jobDurationMs?: number | ((modelId: string) => number);
-  /** Jobs that may run at once; more wait as `backlogged`. */
+  /** Jobs that may run at once; more wait as `backlogged` until a slot frees. Default: unlimited. */
   concurrency?: number;
-  /** Pads result videos to this many extra bytes (upload-limit tests). */
+  /** Pads result videos with this many bytes (a top-level `free` box) for upload-limit tests. */
   videoPadBytes?: number;
+  /** Largest accepted upload; default 75 MB as documented. */
   maxAssetBytes?: number;
+  /** Deliver every webhook twice (Krea may); also switchable at runtime. */
+  duplicateWebhooks?: boolean;
+  /** Pause before the one retry of a failed webhook delivery; default 200 ms. */
+  webhookRetryDelayMs?: number;
 }
 
-export interface SimJob {
-  job_id: string;
-  modelId: string;
-  kind: KreaModelSpec['kind'];
-  body: Record<string, unknown>;
-  createdAt: number;
-  durationMs: number;
-  backlogMs: number;
-  cancelledAt?: number;
-  fails: boolean;
-  webhookUrl?: string;
-  webhookSent?: boolean;
-}
+
+export type { SimJob } from './jobs.js';
 
 export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Request headers; `authorization` is always `[redacted]`. */
   headers: Record<string, string>;
+  /** Parsed JSON, `<N bytes>` for other bodies, undefined when empty. */
   body: unknown;
 }
 
 export interface KreaSimulator {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
   control: SimulatorControl;
   requests(): RecordedRequest[];
@@ -62,37 +62,14 @@ export interface KreaSimulator {
 }
 
 const DEFAULT_OPENAPI = new URL('../../../../test/fixtures/krea-openapi.json', import.meta.url);
-
-const ASSET_TYPES: Array<[string, (b: Buffer) => boolean]> = [
-  ['image/png', (b) => b.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))],
-  ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8],
-  ['image/webp', (b) => b.subarray(0, 4).toString('ascii') === 'RIFF' && b.subarray(8, 12).toString('ascii') === 'WEBP'],
-  ['image/gif', (b) => b.subarray(0, 3).toString('ascii') === 'GIF'],
-  ['image/heic', (b) => b.subarray(4, 8).toString('ascii') === 'ftyp' && /hei|mif/.test(b.subarray(8, 12).toString('ascii'))],
-  ['video/quicktime', (b) => b.subarray(4, 8).toString('ascii') === 'ftyp' && b.subarray(8, 10).toString('ascii') === 'qt'],
-  ['video/mp4', (b) => b.subarray(4, 8).toString('ascii') === 'ftyp'],
-  ['video/webm', (b) => b.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))],
-];
-
-function stateOf(job: SimJob, now: number): string {
-  if (job.cancelledAt !== undefined) return 'cancelled';
-  const elapsed = now - job.createdAt;
-  if (elapsed < job.backlogMs) return 'backlogged';
-  const f = (elapsed - job.backlogMs) / job.durationMs;
-  if (f >= 1) return job.fails ? 'failed' : 'completed';
-  if (f < 0.1) return 'queued';
-  if (f < 0.2) return 'scheduled';
-  if (f < 0.5) return 'processing';
-  if (f < 0.75) return 'sampling';
-  return 'intermediate-complete';
-}
+const DEPRECATION_HEADERS = { deprecation: 'true', sunset: 'Fri, 19 Jun 2026 00:00:00 GMT', link: '<https://docs.krea.ai/developers/deprecations>; rel="deprecation"' };
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw Object.assign(new Error('too large'), { status: 413 });
+    if (size > limit) throw Object.assign(new Error('Request body too large'), { status: 413 });
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
@@ -103,10 +80,13 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
   const models = new Map(parseKreaOpenApi(document).map((m) => [m.id, m]));
   const validator = createSchemaValidator();
   const control = new SimulatorControl();
+  control.duplicateWebhooks = options.duplicateWebhooks ?? false;
   const jobs = new Map<string, SimJob>();
-  const assets = new Map<string, { bytes: Buffer; mime: string }>();
+  const assets = new Map<string, SimAsset>();
   const recorded: RecordedRequest[] = [];
   const maxAsset = options.maxAssetBytes ?? 75 * 1024 * 1024;
+  const pending = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
 
   const durationFor = (modelId: string): number => {
@@ -115,55 +95,92 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     return Math.max(300, (models.get(modelId)?.averageSeconds ?? 20) * 50);
   };
 
-  const jobJson = (job: SimJob, now = Date.now()): Record<string, unknown> => {
+  /** How long a new job waits as `backlogged`: until enough running jobs end to free a slot. */
+  const backlogFor = (now: number): number => {
+    if (options.concurrency === undefined) return 0;
+    const ends = [...jobs.values()].filter((j) => !TERMINAL.includes(stateOf(j, now))).map(endOf).sort((a, b) => a - b);
+    if (ends.length < options.concurrency) return 0;
+    return Math.max(0, ends[ends.length - options.concurrency]! - now);
+  };
+
+  /**
+   * The job as Krea shows it. The submit answer is documented with `completed_at: null, result: null`;
+   * GET /jobs/{id}, the list and webhooks document both as optional non-null fields, so they are left
+   * out there until set (Krea clients must accept either).
+   */
+  const jobJson = (job: SimJob, now = Date.now(), withNulls = false): Record<string, unknown> => {
     const status = stateOf(job, now);
     const ext = job.kind === 'video' ? 'mp4' : 'png';
-    const urls = status === 'completed' ? [`${baseUrl}/results/${job.job_id}/0.${ext}`] : status === 'intermediate-complete' && job.kind !== 'video' ? [`${baseUrl}/results/${job.job_id}/preview.png`] : [];
-    const done = ['completed', 'failed', 'cancelled'].includes(status);
+    const urls =
+      status === 'completed' ? [`${baseUrl}/results/${job.job_id}/0.${ext}`] : status === 'intermediate-complete' && job.kind !== 'video' ? [`${baseUrl}/results/${job.job_id}/preview.png`] : [];
+    const completedAt = TERMINAL.includes(status) ? new Date(Math.min(job.cancelledAt ?? Infinity, endOf(job))).toISOString() : null;
+    const result = urls.length > 0 ? { urls } : status === 'failed' ? { error: job.failReason ?? 'Generation failed' } : null;
     return {
       job_id: job.job_id,
       status,
       created_at: new Date(job.createdAt).toISOString(),
-      completed_at: done ? new Date(job.cancelledAt ?? job.createdAt + job.backlogMs + job.durationMs).toISOString() : null,
-      result: urls.length > 0 ? { urls } : status === 'failed' ? { error: control.failReason } : null,
+      ...(completedAt !== null || withNulls ? { completed_at: completedAt } : {}),
+      ...(result !== null || withNulls ? { result } : {}),
     };
   };
 
-  async function deliverWebhook(job: SimJob): Promise<void> {
+  /** POSTs the final job JSON; one retry on failure; twice in all when duplicates are switched on. */
+  function deliverWebhook(job: SimJob): void {
     if (!job.webhookUrl || job.webhookSent) return;
     job.webhookSent = true;
+    const url = job.webhookUrl;
     const body = JSON.stringify(jobJson(job));
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const res = await fetch(job.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        if (res.ok) return;
-      } catch {
-        // retried once below, as a real sender would
+    const post = async (): Promise<void> => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, options.webhookRetryDelayMs ?? 200));
+        try {
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
+          await res.arrayBuffer().catch(() => undefined);
+          if (res.ok) return;
+        } catch {
+          // unreachable receiver: retried once, then given up, as a real sender would
+        }
       }
-    }
+    };
+    const run = (async () => {
+      await post();
+      if (control.duplicateWebhooks) await post();
+    })();
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
   }
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
+  const sendBytes = (res: ServerResponse, mime: string, bytes: Buffer) => {
+    res.writeHead(200, { 'content-type': mime, 'content-length': String(bytes.length) });
+    res.end(bytes);
+  };
 
   function routeOf(method: string, path: string): SimRoute | undefined {
     if (method === 'POST' && path.startsWith('/generate/')) return 'submit';
     if (method === 'GET' && /^\/jobs\/[^/]+$/.test(path)) return 'status';
     if (method === 'DELETE' && /^\/jobs\/[^/]+$/.test(path)) return 'cancel';
-    if (method === 'POST' && path === '/assets') return 'assets';
+    if (path === '/assets' || path.startsWith('/assets/')) return 'assets';
     if (method === 'GET' && path === '/jobs') return 'list';
     return undefined;
   }
 
-  async function handleControl(path: string, body: Record<string, unknown>, res: ServerResponse): Promise<void> {
+  /** The same knobs as `control`, over HTTP, for a simulator in another process. */
+  function handleControl(path: string, body: Record<string, unknown>, res: ServerResponse): void {
+    const count = Number(body['count'] ?? 1);
     switch (path) {
       case '/__sim/fail':
-        control.fail((body['route'] as SimRoute) ?? 'any', Number(body['status']), { body: body['body'], count: Number(body['count'] ?? 1) });
+        control.fail((body['route'] as SimRoute | undefined) ?? 'any', Number(body['status']), {
+          count,
+          ...(body['body'] !== undefined ? { body: body['body'] } : {}),
+          ...(body['headers'] && typeof body['headers'] === 'object' ? { headers: body['headers'] as Record<string, string> } : {}),
+        });
         break;
       case '/__sim/retire':
-        control.retire(String(body['model']), String(body['replacement']));
+        control.retire(String(body['model']), String(body['replacement']), ...(typeof body['sunset_date'] === 'string' ? [body['sunset_date']] : []));
         break;
       case '/__sim/deprecate':
         control.deprecate(String(body['model']));
@@ -172,13 +189,19 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
         control.setBalanceEmpty(body['empty'] === true);
         break;
       case '/__sim/drop':
-        control.dropConnections(Number(body['count'] ?? 1));
+        control.dropConnections(count);
         break;
       case '/__sim/latency':
         control.setLatency(Number(body['ms'] ?? 0));
         break;
       case '/__sim/fail-jobs':
-        control.failJobs(Number(body['count'] ?? 1), typeof body['reason'] === 'string' ? body['reason'] : undefined);
+        control.failJobs(count, typeof body['reason'] === 'string' ? body['reason'] : undefined);
+        break;
+      case '/__sim/revoke':
+        control.revoke(String(body['token']));
+        break;
+      case '/__sim/duplicate-webhooks':
+        control.setDuplicateWebhooks(body['on'] !== false);
         break;
       case '/__sim/reset':
         control.reset();
@@ -186,17 +209,91 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       case '/__sim/requests':
         return send(res, 200, recorded);
       case '/__sim/jobs':
-        return send(res, 200, [...jobs.values()].map((j) => jobJson(j)));
+        return send(res, 200, [...jobs.values()].map((j) => ({ ...jobJson(j), model: j.modelId })));
       default:
         return send(res, 404, { error: 'unknown control' });
     }
     send(res, 200, { ok: true });
   }
 
+  function submit(modelId: string, json: unknown, req: IncomingMessage, res: ServerResponse): void {
+    const retired = control.retired.get(modelId);
+    if (retired) return send(res, 410, { error: 'model_unavailable', replacement: retired.replacement, migration_url: 'https://docs.krea.ai/developers/deprecations', sunset_date: retired.sunset_date });
+    const model = models.get(modelId);
+    if (!model) return send(res, 404, { error: `Model not found: ${modelId}` });
+    if (control.balanceEmpty) return send(res, 402, { error: OUT_OF_BALANCE_MESSAGE });
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return send(res, 400, { error: 'Expected a JSON object body' });
+    const validate = validator(modelId, model.inputSchema);
+    if (!validate(json)) return send(res, 400, { error: `Invalid request body: ${describeSchemaErrors(validate)}` });
+    const now = Date.now();
+    const fails = control.failNextJobs > 0;
+    if (fails) control.failNextJobs -= 1;
+    const hook = req.headers['x-webhook-url'];
+    const job: SimJob = {
+      job_id: randomUUID(),
+      modelId,
+      kind: model.kind,
+      body: json as Record<string, unknown>,
+      createdAt: now,
+      durationMs: durationFor(modelId),
+      backlogMs: backlogFor(now),
+      fails,
+      ...(fails ? { failReason: control.failReason } : {}),
+      ...(typeof hook === 'string' && hook ? { webhookUrl: hook } : {}),
+    };
+    jobs.set(job.job_id, job);
+    if (job.webhookUrl) {
+      const timer = setTimeout(() => (timers.delete(timer), deliverWebhook(job)), endOf(job) - now + 5);
+      timer.unref();
+      timers.add(timer);
+    }
+    send(res, 200, jobJson(job, now, true), control.deprecated.has(modelId) || model.deprecated ? DEPRECATION_HEADERS : {});
+  }
+
+  function listJobs(url: URL, res: ServerResponse): void {
+    // Documented: newest first; `cursor` is an ISO time (jobs created before it); limit 1–1000, default 100.
+    const q = url.searchParams;
+    const limit = q.has('limit') ? Number(q.get('limit')) : 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return send(res, 400, { error: 'limit must be an integer from 1 to 1000' });
+    const status = q.get('status');
+    if (status && !STATUSES.includes(status)) return send(res, 400, { error: `Invalid status: ${status}` });
+    const cursor = q.get('cursor');
+    const before = cursor ? Date.parse(cursor) : Infinity;
+    if (Number.isNaN(before)) return send(res, 400, { error: 'cursor must be an ISO 8601 date-time' });
+    const now = Date.now();
+    const all = [...jobs.values()]
+      .filter((j) => j.createdAt < before)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((j) => jobJson(j, now))
+      .filter((j) => !status || j['status'] === status);
+    const page = all.slice(0, limit);
+    send(res, 200, { items: page, next_cursor: all.length > limit ? String(page[page.length - 1]!['created_at']) : null });
+  }
+
+  async function handleAssets(method: string, path: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (method === 'POST' && path === '/assets') {
+      const parsed = await parseUpload(raw, req.headers['content-type'] ?? '', maxAsset);
+      if (!parsed.ok) return send(res, 400, { error: parsed.error });
+      assets.set(parsed.asset.id, parsed.asset);
+      return send(res, 200, assetJson(parsed.asset, baseUrl));
+    }
+    if (method === 'GET' && path === '/assets') {
+      return send(res, 200, { items: [...assets.values()].reverse().map((a) => assetJson(a, baseUrl)), next_cursor: null });
+    }
+    const asset = assets.get(decodeURIComponent(path.slice('/assets/'.length)));
+    if (method === 'GET' && asset) return send(res, 200, assetJson(asset, baseUrl));
+    if (method === 'DELETE' && asset) {
+      assets.delete(asset.id);
+      return send(res, 200, { success: true, message: 'Asset deleted' });
+    }
+    send(res, 404, { error: 'Asset not found' });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    // Uploads are read whole (≤ the asset limit plus multipart framing) so 400 "too large" can be answered.
     const raw = await readBody(req, maxAsset + 1024 * 1024);
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
     let json: unknown = undefined;
@@ -211,27 +308,20 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     if (path.startsWith('/__sim/')) return handleControl(path, (json ?? {}) as Record<string, unknown>, res);
     if (method === 'GET' && path === '/openapi.json') return send(res, 200, document);
 
+    // Result and asset bytes stand in for Krea's public CDN URLs: no token needed, not recorded.
     const result = /^\/results\/([^/]+)\/(\d+|preview)\.(png|mp4)$/.exec(path);
     if (method === 'GET' && result) {
       const job = jobs.get(result[1]!);
       if (!job) return send(res, 404, { error: 'Not found' });
-      if (result[3] === 'mp4') {
-        const bytes = renderMp4(options.videoPadBytes ?? 0);
-        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes.length) });
-        return void res.end(bytes);
-      }
+      if (result[3] === 'mp4') return sendBytes(res, 'video/mp4', renderMp4(options.videoPadBytes ?? 0));
       const b = job.body;
       const size = previewSize(b['width'] as number | undefined, b['height'] as number | undefined, b['aspect_ratio'] as string | undefined, result[2] === 'preview' ? 64 : 256);
-      const bytes = renderPng(size.width, size.height, `${String(b['prompt'] ?? '')}:${String(b['seed'] ?? '')}:${job.job_id}`);
-      res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(bytes.length) });
-      return void res.end(bytes);
+      return sendBytes(res, 'image/png', renderPng(size.width, size.height, `${String(b['prompt'] ?? '')}:${String(b['seed'] ?? '')}:${job.job_id}`));
     }
-    const asset = /^\/assets\/([^/]+)\/file$/.exec(path);
-    if (method === 'GET' && asset) {
-      const a = assets.get(asset[1]!);
-      if (!a) return send(res, 404, { error: 'Not found' });
-      res.writeHead(200, { 'content-type': a.mime, 'content-length': String(a.bytes.length) });
-      return void res.end(a.bytes);
+    const file = /^\/assets\/([^/]+)\/file$/.exec(path);
+    if (method === 'GET' && file) {
+      const a = assets.get(file[1]!);
+      return a ? sendBytes(res, a.mime, a.bytes) : send(res, 404, { error: 'Not found' });
     }
 
     const headers: Record<string, string> = {};
@@ -251,78 +341,36 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     const failure = route ? control.takeFailure(route) : undefined;
     if (failure) return send(res, failure.status, failure.body, failure.headers ?? {});
 
-    if (route === 'submit') {
-      const modelId = path.slice('/generate/'.length);
-      const model = models.get(modelId);
-      if (!model) return send(res, 404, { error: `Unknown model ${modelId}` });
-      const retired = control.retired.get(modelId);
-      if (retired) return send(res, 410, { error: 'model_unavailable', replacement: retired.replacement, migration_url: 'https://docs.krea.ai/developers/deprecations', sunset_date: retired.sunset_date });
-      if (control.balanceEmpty) return send(res, 402, { message: OUT_OF_BALANCE_MESSAGE });
-      if (!isJson || typeof json !== 'object' || json === null) return send(res, 400, { error: 'Expected a JSON object body' });
-      const validate = validator(modelId, model.inputSchema);
-      if (!validate(json)) return send(res, 400, { error: `Invalid request body: ${describeSchemaErrors(validate)}` });
-      const now = Date.now();
-      const running = [...jobs.values()].filter((j) => ['queued', 'scheduled', 'processing', 'sampling', 'intermediate-complete', 'backlogged'].includes(stateOf(j, now))).length;
-      const durationMs = durationFor(modelId);
-      const job: SimJob = {
-        job_id: randomUUID(),
-        modelId,
-        kind: model.kind,
-        body: json as Record<string, unknown>,
-        createdAt: now,
-        durationMs,
-        backlogMs: options.concurrency !== undefined && running >= options.concurrency ? durationMs : 0,
-        fails: control.failNextJobs > 0 ? (control.failNextJobs--, true) : false,
-        ...(typeof req.headers['x-webhook-url'] === 'string' ? { webhookUrl: req.headers['x-webhook-url'] } : {}),
-      };
-      jobs.set(job.job_id, job);
-      if (job.webhookUrl) setTimeout(() => void deliverWebhook(job), job.backlogMs + job.durationMs + 5).unref();
-      const deprecationHeaders: Record<string, string> = control.deprecated.has(modelId) || model.deprecated ? { deprecation: 'true', sunset: 'Fri, 19 Jun 2026 00:00:00 GMT', link: '<https://docs.krea.ai/developers/deprecations>; rel="deprecation"' } : {};
-      return send(res, 200, jobJson(job, now), deprecationHeaders);
-    }
+    if (route === 'submit') return submit(decodeURIComponent(path.slice('/generate/'.length)), json, req, res);
     if (route === 'status' || route === 'cancel') {
       const job = jobs.get(decodeURIComponent(path.slice('/jobs/'.length)));
       if (!job) return send(res, 404, { error: 'Job not found' });
-      if (route === 'status') return send(res, 200, jobJson(job));
-      const state = stateOf(job, Date.now());
-      if (!['completed', 'failed', 'cancelled'].includes(state)) {
+      if (route === 'cancel' && !TERMINAL.includes(stateOf(job, Date.now()))) {
         job.cancelledAt = Date.now();
-        void deliverWebhook(job);
+        deliverWebhook(job);
       }
-      return send(res, 200, { job_id: job.job_id, deleted: true });
+      // DELETE's 200 has no documented body; the job as it now stands is the most useful answer.
+      return send(res, 200, jobJson(job));
     }
-    if (route === 'list') {
-      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 20) || 20);
-      const status = url.searchParams.get('status');
-      const all = [...jobs.values()].map((j) => jobJson(j)).filter((j) => !status || j['status'] === status);
-      const start = Number(url.searchParams.get('cursor') ?? 0) || 0;
-      const page = all.slice(start, start + limit);
-      return send(res, 200, { items: page, next_cursor: start + limit < all.length ? String(start + limit) : null });
-    }
-    if (route === 'assets') {
-      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData().catch(() => undefined);
-      const file = form?.get('file');
-      if (!file || typeof file === 'string') return send(res, 400, { error: 'Expected multipart/form-data with a file field' });
-      const bytes = Buffer.from(await file.arrayBuffer());
-      if (bytes.length > maxAsset) return send(res, 400, { error: 'File too large (max 75MB)' });
-      const mime = ASSET_TYPES.find(([, test]) => test(bytes))?.[0];
-      if (!mime) return send(res, 400, { error: 'Unsupported file type' });
-      const id = randomUUID();
-      assets.set(id, { bytes, mime });
-      return send(res, 200, { id, image_url: `${baseUrl}/assets/${id}/file`, uploaded_at: new Date().toISOString(), width: null, height: null, size_bytes: bytes.length, mime_type: mime });
-    }
+    if (route === 'list') return listJobs(url, res);
+    if (route === 'assets') return handleAssets(method, path, raw, req, res);
     send(res, 404, { error: 'Not found' });
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: { status?: number; message?: string }) => {
-      if (!res.headersSent) send(res, err.status ?? 500, { error: err.message ?? 'Internal error' });
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      // Krea documents an oversized upload as a 400 "Invalid file type or size".
+      if (err.status === 413) return send(res, 400, { error: `File too large (max ${Math.floor(maxAsset / (1024 * 1024))}MB)` }, { connection: 'close' });
+      send(res, 500, { error: err.message ?? 'Internal error' });
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
 
   return {
     url: baseUrl,
@@ -333,10 +381,11 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       const job = jobs.get(id);
       return job ? jobJson(job) : undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...pending]);
+    },
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * The page's rendering functions, shipped to the browser as plain JS (no build step). They are
+ * pure (strings in, HTML strings out) so unit tests can run the very code the browser runs.
+ * Rule: every piece of text goes through esc() before any markup is added around it.
+ */
+export const RENDER_SCRIPT = String.raw`
+function esc(s) { return String(s).replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c])); }
+// Media and links only from http(s) or this server: no javascript:, data: or other schemes.
+function safeUrl(u) { return /^(https?:\/\/|\/(?!\/))/i.test(String(u)) ? String(u) : '#'; }
+function md(text) {
+  let h = esc(text);
+  h = h.replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>');
+  h = h.replace(/\*\*(.+?)\*\*/g, '<b>$1</b>');
+  h = h.replace(/(^|\W)_(.+?)_(?=\W|$)/g, '$1<i>$2</i>');
+  h = h.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, (m, l, u) => '<a href="' + u + '" target="_blank" rel="noopener noreferrer">' + l + '</a>');
+  h = h.replace(/&lt;@([\w-]+)&gt;/g, (m, u) => '<b>@' + (u === 'local-user' ? 'you' : u) + '</b>');
+  return h.replace(/\n/g, '<br>');
+}
+function renderBlock(b, msg) {
+  switch (b.type) {
+    case 'text': return '<div class="text">' + md(b.text) + '</div>';
+    case 'context': return '<div class="context">' + md(b.text) + '</div>';
+    case 'fields': return '<div class="fields">' + b.fields.map(f => '<div><b>' + esc(f.label) + '</b>' + md(f.value) + '</div>').join('') + '</div>';
+    case 'progress': {
+      const known = typeof b.percent === 'number';
+      const pct = known ? Math.max(0, Math.min(100, Math.round(b.percent))) : 30;
+      return '<div class="progress" data-testid="progress" data-percent="' + (known ? pct : '') + '">' +
+        '<div class="bar' + (known ? '' : ' indeterminate') + '" role="progressbar" aria-label="' + esc(b.label) + '" aria-valuemin="0" aria-valuemax="100"' + (known ? ' aria-valuenow="' + pct + '"' : '') + '><i style="width:' + pct + '%"></i></div>' +
+        '<div class="plabel" data-testid="progress-label">' + md(b.label) + (known ? ' · ' + pct + '%' : '') + '</div></div>';
+    }
+    case 'image': return '<img class="media" data-testid="image" src="' + esc(safeUrl(b.url)) + '" alt="' + esc(b.alt) + '">';
+    case 'actions': return '<div class="actions">' + b.buttons.map(x =>
+      '<button type="button" class="' + esc(x.style || '') + '" data-testid="button-' + esc(x.action) + '" data-custom-id="' + esc(x.customId) + '" data-message="' + esc(msg.id) + '" aria-label="' + esc(x.label) + '">' + esc(x.label) + '</button>').join('') + '</div>';
+    default: return '';
+  }
+}
+function hasImage(m) {
+  return m.files.some(f => String(f.mimeType).startsWith('image/')) || (m.view ? m.view.blocks.some(b => b.type === 'image') : false);
+}
+/** The inside of one message row. */
+function messageHtml(m, timeText) {
+  let html = '<div class="avatar" aria-hidden="true">' + (m.author === 'bot' ? '🤖' : '🙂') + '</div><div class="body">';
+  html += '<div class="who">' + (m.author === 'bot' ? 'genbot' : 'You') + '<small>' + esc(timeText || '') + '</small></div>';
+  if (m.ephemeral) html += '<div class="ephemeral" data-testid="ephemeral">Only visible to you</div>';
+  if (m.text) html += '<div class="text" data-testid="message-text">' + md(m.text) + '</div>';
+  if (m.view) html += m.view.blocks.map(b => renderBlock(b, m)).join('');
+  for (const f of m.files) {
+    html += String(f.mimeType).startsWith('video/')
+      ? '<video class="media" data-testid="video" controls preload="metadata" src="' + esc(safeUrl(f.url)) + '" aria-label="' + esc(f.name) + '"></video>'
+      : '<img class="media" data-testid="image" alt="' + esc(f.name) + '" src="' + esc(safeUrl(f.url)) + '">';
+  }
+  html += '<div class="tools">' +
+    (hasImage(m) ? '<button type="button" data-testid="react-clapper" data-react="' + esc(m.id) + '" aria-label="React with 🎬 to animate this image" title="React with 🎬 to animate">🎬</button>' : '') +
+    (!m.threadId && !m.ephemeral ? '<button type="button" data-testid="reply" data-reply="' + esc(m.id) + '" aria-label="Reply in thread">Reply in thread</button>' : '') +
+    '</div>';
+  return html + '</div>';
+}
+`;
