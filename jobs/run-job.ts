@@ -114,7 +114,7 @@ export async function runGenerationJob(handle: JobHandle, deps: PipelineDeps, st
     const inputs = job.request.inputs.map((input, i) => ({ role: input.role, url: handle.data.uploadedInputs![i]! }));
     const { inputs: _neutral, count, ...rest } = job.request;
     for (let index = handle.data.operations.length; index < count; index++) {
-      const op = await provider!.submit({ ...rest, inputs, index, ...(deps.webhookUrl ? { webhookUrl: deps.webhookUrl(job.id) } : {}) }, ctx);
+      const op = await provider!.submit({ ...rest, inputs, index, outputs: 1, ...(deps.webhookUrl ? { webhookUrl: deps.webhookUrl(job.id) } : {}) }, ctx);
       // Saved before anything else can fail: a restarted worker polls this job, never submits again.
       await handle.save({ operations: [...handle.data.operations, op], submittedAt: handle.data.submittedAt ?? now() });
       await state.mapProviderJob(op.providerJobId, job.id);
@@ -194,11 +194,9 @@ export async function runGenerationJob(handle: JobHandle, deps: PipelineDeps, st
       // Recorded right after each upload: a re-run after a stall skips what is already posted.
       await handle.save({ delivered: [...delivered] });
     }
-    const costs = all.map((s) => (s.state === 'succeeded' ? s.costUsd : undefined));
-    const costUsd = costs.every((c) => c !== undefined) ? costs.reduce((a, b) => a! + b!, 0) : undefined;
     return finish(
-      { state: 'succeeded', outputs: finalOutputs, finishedAt: now(), ...(costUsd !== undefined ? { costUsd } : {}) },
-      { phase: 'succeeded', outputCount: finalOutputs.length, ...(costUsd !== undefined ? { costUsd } : {}) },
+      { state: 'succeeded', outputs: finalOutputs, finishedAt: now() },
+      { phase: 'succeeded', outputCount: finalOutputs.length },
     );
   }
 

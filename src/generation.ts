@@ -50,16 +50,41 @@ export const Operation = z
   .catchall(z.unknown());
 export type Operation = z.infer<typeof Operation>;
 
+/**
+ * What a job costs, in the provider's own unit (Krea: compute units, Krev: credits, KPainter:
+ * whatever its catalog states). Units differ between providers, so amounts are only ever added
+ * up per provider and unit; `usd` is set only where the provider publishes a conversion.
+ */
+export const CostUnit = z.enum(['usd', 'credits', 'compute_units']);
+export type CostUnit = z.infer<typeof CostUnit>;
+export const Cost = z.object({
+  amount: z.number().nonnegative(),
+  unit: CostUnit,
+  usd: z.number().nonnegative().optional(),
+});
+export type Cost = z.infer<typeof Cost>;
+
 /** A neutral view of a provider job's state. */
 export type ProviderStatus =
   | { state: 'queued'; providerState: string; position?: number }
   | {
       state: 'running';
       providerState: string;
+      /** Real progress reported by the provider (0-100); absent when the provider has none. */
       percent?: number;
+      /** Seconds left, when the provider estimates it. */
+      etaSeconds?: number;
       previewUrls?: string[];
     }
-  | { state: 'succeeded'; providerState: string; outputs: MediaRef[]; costUsd?: number }
+  | {
+      state: 'succeeded';
+      providerState: string;
+      outputs: MediaRef[];
+      /** What the provider says it charged, when it says. */
+      cost?: Cost;
+      /** Text that belongs with the outputs (Krev ad copy, an agent's answer), neutral markdown. */
+      text?: string;
+    }
   | {
       state: 'failed';
       providerState: string;
@@ -78,7 +103,7 @@ export const JobOutcome = z.object({
   state: z.enum(['succeeded', 'failed', 'cancelled']),
   message: z.string().optional(),
   outputs: z.array(MediaRef).default([]),
-  costUsd: z.number().optional(),
+  cost: Cost.optional(),
   finishedAt: z.number(),
 });
 export type JobOutcome = z.infer<typeof JobOutcome>;

@@ -3,7 +3,7 @@
  * in adapters/ and jobs/; only src/main/ puts them together. Every I/O method takes an AbortSignal.
  */
 import type { ModelInfo } from './catalog.js';
-import type { GenerationJob, GenerationRequest, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
+import type { Cost, CostUnit, GenerationJob, GenerationRequest, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
 import type { Actor, ConversationRef, MediaFile, MediaRef, MessageRef, PlatformKind, WorkspaceRef } from './model.js';
 import type { MessageView } from './view.js';
 
@@ -82,14 +82,43 @@ export interface ProviderCallContext {
 /** What `submit` receives: the neutral request with inputs already hosted by the provider. */
 export interface ProviderSubmitRequest extends Omit<GenerationRequest, 'inputs' | 'count'> {
   inputs: Array<{ role: GenerationRequest['inputs'][number]['role']; url: string }>;
-  /** Which of the `count` outputs this submit is for (0-based). */
+  /** Which submit of the job this is (0-based), when `batches` split the outputs over several. */
   index: number;
+  /** How many outputs this one submit should make (see `batches`). */
+  outputs: number;
   webhookUrl?: string;
+}
+
+/**
+ * What a provider can do at all; what each model takes is in its ModelInfo.params. The core
+ * refuses what a provider cannot do with the reason, and never silently drops an option.
+ */
+export interface ProviderCapabilities {
+  /** A running job can be stopped at the provider (otherwise Cancel only stops the delivery). */
+  cancel: boolean;
+  /** `status` reports real progress percentages (otherwise the bot estimates them from time). */
+  progress: boolean;
+  /** `balance` reads the account's remaining credit. */
+  balance: boolean;
+  /** `listRecentJobs` exists, so a submit whose answer was lost can be found instead of repeated. */
+  reconcile: boolean;
+  /** The provider calls a URL when a job ends. */
+  webhooks: boolean;
+}
+
+/** A job the provider knows about, as listed for reconciliation. */
+export interface RecentProviderJob {
+  providerJobId: string;
+  /** ms since 1970, the provider's own clock. */
+  createdAt: number;
+  /** The model, when the listing tells (Krea's does not). */
+  modelId?: string;
 }
 
 export interface GenerationProvider {
   readonly id: ProviderId;
   readonly displayName: string;
+  readonly capabilities: ProviderCapabilities;
   listModels(options: { signal?: AbortSignal }): Promise<ModelInfo[]>;
   submit(request: ProviderSubmitRequest, ctx: ProviderCallContext): Promise<Operation>;
   status(operation: Operation, ctx: ProviderCallContext): Promise<ProviderStatus>;
@@ -97,10 +126,18 @@ export interface GenerationProvider {
   cancel?(operation: Operation, ctx: ProviderCallContext): Promise<ProviderStatus>;
   /** Hosts an input file with the provider; returns the URL to pass to submit. */
   uploadInput?(file: MediaFile, ctx: ProviderCallContext): Promise<string>;
-  /** Validates a key (connect flow). */
-  checkCredentials?(ctx: ProviderCallContext): Promise<void>;
+  /** Validates a key with an authenticated read; names the account when the API tells. */
+  checkCredentials?(ctx: ProviderCallContext): Promise<{ account?: string }>;
   /** Balance/credits, where the provider has an endpoint. */
-  balance?(ctx: ProviderCallContext): Promise<{ text: string } | undefined>;
+  balance?(ctx: ProviderCallContext): Promise<{ text: string; remaining?: number; unit?: CostUnit } | undefined>;
+  /** The cost of a request before it is sent, from the provider's published prices. */
+  estimateCost?(request: GenerationRequest, model: ModelInfo): Cost | undefined;
+  /** How `count` outputs are split over submits; default one output per submit. */
+  batches?(count: number, model: ModelInfo): number[];
+  /** Jobs of this key created at or after `since` (ms), newest first. */
+  listRecentJobs?(since: number, ctx: ProviderCallContext): Promise<RecentProviderJob[]>;
+  /** The operation for a job found by `listRecentJobs` (adopted after an uncertain submit). */
+  adopt?(job: RecentProviderJob, request: ProviderSubmitRequest): Operation;
   /** Turns a webhook body into a job id and status, or undefined if it is not one of this provider's. */
   parseWebhook?(body: unknown): { providerJobId: string; status: ProviderStatus } | undefined;
 }

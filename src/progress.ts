@@ -29,7 +29,6 @@ export interface ProgressState {
   /** A short note: failure reason, retry note, delivery note. */
   message?: string;
   cancelledBy?: string;
-  costUsd?: number;
   outputCount?: number;
 }
 
@@ -109,7 +108,6 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   if (r.count > 1) fields.push({ label: 'Outputs', value: String(r.count) });
   fields.push({ label: final ? 'Took' : 'Elapsed', value: formatDuration(now - job.createdAt) });
   if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${formatDuration(state.etaSeconds * 1000)}` });
-  if (state.phase === 'succeeded' && state.costUsd !== undefined) fields.push({ label: 'Cost', value: `$${state.costUsd.toFixed(2)}` });
 
   const label =
     state.phase === 'waiting' && state.position

@@ -30,8 +30,8 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT').catch(() => process.exit(1)));
+  process.on('SIGTERM', () => void stop('SIGTERM').catch(() => process.exit(1)));
 }
 
 main().catch((err: unknown) => {

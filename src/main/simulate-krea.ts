@@ -11,7 +11,7 @@ try {
     ...(config.KREA_SIMULATOR_JOB_SECONDS !== undefined ? { jobDurationMs: config.KREA_SIMULATOR_JOB_SECONDS * 1000 } : {}),
   });
   logger.info({ url: sim.url }, `Krea simulator listening on ${sim.url} (any bearer token works; controls under ${sim.url}/__sim/)`);
-  const stop = () => void sim.close().then(() => process.exit(0));
+  const stop = () => void sim.close().then(() => process.exit(0), () => process.exit(1));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {

@@ -63,7 +63,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
-    void d.dismiss();
+    void d.dismiss().catch(() => undefined);
   });
   await page.goto(`${h.url}/`);
   await page.waitForSelector('body[data-ready="true"]');

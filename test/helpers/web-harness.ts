@@ -90,7 +90,7 @@ export async function openFeed(url: string): Promise<{ next(predicate: (e: WebEv
       }
       wake?.();
     }
-  })();
+  })().catch(() => undefined);
   return {
     async next(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;

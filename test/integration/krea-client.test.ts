@@ -14,7 +14,7 @@ let krea: KreaProvider;
 const ctx = { credentials: { apiKey: 'test-token-abc' } };
 
 const req = (over: Partial<ProviderSubmitRequest> = {}): ProviderSubmitRequest => ({
-  provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: 'a red fox', inputs: [], params: {}, index: 0, width: 1360, height: 768, seed: 42, ...over,
+  provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: 'a red fox', inputs: [], params: {}, index: 0, outputs: 1, width: 1360, height: 768, seed: 42, ...over,
 });
 
 async function until(op: Parameters<KreaProvider['status']>[0], done: (s: ProviderStatus) => boolean): Promise<ProviderStatus[]> {

@@ -15,7 +15,7 @@ import { buildKreaBody } from './body.js';
 import { mapKreaError, networkError } from './errors.js';
 import { createSchemaValidator, describeSchemaErrors, parseKreaOpenApi } from './openapi.js';
 import { toModelInfo } from './params.js';
-import { KreaJob, toProviderStatus } from './states.js';
+import { KreaJob, KreaJobList, toProviderStatus } from './states.js';
 
 export const KREA_MAX_ASSET_BYTES = 75 * 1024 * 1024;
 
@@ -84,6 +84,8 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
   return {
     id: 'krea',
     displayName: 'Krea',
+    // Krea reports no progress and has no balance endpoint; GET /jobs lists a key's jobs newest first.
+    capabilities: { cancel: true, progress: false, balance: false, reconcile: true, webhooks: true },
     models: loadModels,
     listModels: ({ signal }) => loadModels(signal),
 
@@ -138,7 +140,29 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
     },
 
     async checkCredentials(ctx) {
+      // Krea has no "who am I": an authenticated read of the job list proves the key works.
       await call('check', `${base}/jobs?limit=1`, { method: 'GET', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      return {};
+    },
+
+    estimateCost(request, model) {
+      // The first row of the model's compute-unit table, once per output: a relative figure, not USD.
+      if (model.computeUnits === undefined) return undefined;
+      return { amount: model.computeUnits * request.count, unit: 'compute_units' };
+    },
+
+    async listRecentJobs(since, ctx) {
+      // Newest first; one page of 100 reaches far back enough for a window of a few minutes.
+      const res = await call('list', `${base}/jobs?limit=100`, { method: 'GET', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const parsed = KreaJobList.safeParse(res.body);
+      if (!parsed.success) throw new ProviderError({ provider: 'krea', code: 'bad_response', retryable: true, message: 'unexpected job list JSON', userMessage: 'Krea answered with something unexpected. Retrying.' });
+      return parsed.data.items
+        .map((item) => ({ providerJobId: item.job_id, createdAt: Date.parse(item.created_at ?? '') }))
+        .filter((item) => Number.isFinite(item.createdAt) && item.createdAt >= since);
+    },
+
+    adopt(job, request) {
+      return { providerJobId: job.providerJobId, modelId: request.modelId, submittedAt: clock.now() };
     },
 
     parseWebhook(body) {

@@ -23,6 +23,9 @@ export const KreaJob = z
   .passthrough();
 export type KreaJob = z.infer<typeof KreaJob>;
 
+/** GET /jobs: the key's jobs, newest first. */
+export const KreaJobList = z.object({ items: z.array(KreaJob), next_cursor: z.string().nullish() }).passthrough();
+
 export const STATE_TABLE: Record<KreaJobState, ProviderStatus['state']> = {
   backlogged: 'queued',
   queued: 'queued',

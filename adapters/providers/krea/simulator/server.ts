@@ -147,7 +147,7 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       if (control.duplicateWebhooks) await post();
     })();
     pending.add(run);
-    void run.finally(() => pending.delete(run));
+    void run.catch(() => undefined).finally(() => pending.delete(run));
   }
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
