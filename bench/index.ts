@@ -42,11 +42,11 @@ async function benchPipeline(jobs: number, durationMs: number): Promise<string> 
   const h = await createHarness({ sim: { jobDurationMs: durationMs } });
   h.deps.timeScale = 0.02;
   const worker = h.startWorker();
-  worker.concurrency = 32;
+  worker.worker.concurrency = 32;
   await h.deps.settings.update({ platform: 'slack', workspaceId: 'T1' }, { maxConcurrentJobs: 50 });
   const t0 = performance.now();
   const ids = await Promise.all(Array.from({ length: jobs }, (_, i) => h.enqueue({ prompt: `bench ${i}` })));
-  const done = await Promise.all(ids.map((id) => h.waitFor(id, (j) => !!j.outcome, 120_000)));
+  const done = await Promise.all(ids.map((id) => h.waitFor(id, (j) => j.step === 'done', 120_000)));
   const wall = performance.now() - t0;
   const overhead = done.map((j) => j.outcome!.finishedAt - j.createdAt - durationMs).sort((a, b) => a - b);
   const ok = done.filter((j) => j.outcome?.state === 'succeeded').length;

@@ -69,11 +69,13 @@ export function createActionHandler(s: CommandServices) {
   return async function handleAction(invocation: ActionInvocation, responder: Responder): Promise<void> {
     const { action, jobId, arg } = invocation.action;
     const job = await loadJob(s, jobId);
+    // Follow-ups land in the same thread as the job they come from.
+    const conversation = job.thread ?? (job.placement?.kind === 'here' ? job.placement.conversation : invocation.conversation);
     const base = {
       invocationId: invocation.id,
       workspace: job.workspace,
       actor: invocation.actor,
-      placement: { kind: 'here' as const, conversation: job.thread },
+      placement: { kind: 'here' as const, conversation },
       parentJobId: job.id,
     };
     switch (action) {
@@ -100,7 +102,7 @@ export function createActionHandler(s: CommandServices) {
         if (!canControl(invocation.actor, job)) throw new UserError('forbidden', onlyOwnerMessage(job, 'delete'));
         const platform = await s.platforms.forWorkspace(job.workspace);
         if (!job.outcome) await s.queue.requestCancel(job.id, invocation.actor);
-        await platform.delete(job.statusMessage);
+        if (job.statusMessage) await platform.delete(job.statusMessage);
         return void (await responder.settle?.(textView('Deleted.')));
       }
     }

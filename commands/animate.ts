@@ -29,6 +29,7 @@ export interface AnimateStart {
   placement: Placement;
   args?: CommandArgs;
   parentJobId?: string;
+  reactionLock?: { key: string; token: string };
 }
 
 export async function animateImage(s: CommandServices, start: AnimateStart): Promise<StartedGeneration> {
@@ -44,6 +45,7 @@ export async function animateImage(s: CommandServices, start: AnimateStart): Pro
     placement: start.placement,
     request,
     ...(start.parentJobId ? { parentJobId: start.parentJobId } : {}),
+    ...(start.reactionLock ? { reactionLock: start.reactionLock } : {}),
   });
 }
 

@@ -12,6 +12,7 @@ import type {
   MessageIndex,
   ModelCatalog,
   PlatformDirectory,
+  ReactionLocks,
   SettingsStore,
 } from '../src/ports.js';
 
@@ -29,6 +30,8 @@ export interface CommandServices {
   settings: SettingsStore;
   credentials: CredentialStore;
   messageIndex: MessageIndex;
+  /** One 🎬 job per message at a time (absent in tests that do not look at reactions). */
+  reactionLocks?: ReactionLocks;
   providers: Partial<Record<ProviderId, GenerationProvider>>;
   /** True when the operator configured a server-wide key for this provider (e.g. KREA_API_TOKEN). */
   hasDefaultCredentials(provider: ProviderId): boolean;

@@ -1,20 +1,17 @@
 /**
  * The one way a generation starts, whatever asked for it (/generate, @mention, a shortcut, a 🎬
- * reaction, Retry/Variations/Upscale/Animate buttons): check credentials, post the status
- * message, open its thread, remember it, enqueue the job under an id derived from the invocation.
+ * reaction, Retry/Variations/Upscale/Animate buttons): check the provider and credentials, then
+ * enqueue the job under an id derived from the invocation. The job is enqueued first; the worker
+ * posts its status message (jobs/steps/announce.ts), so a failure here never leaves a status
+ * message with a dead Cancel button behind.
  */
 import { UserError } from '../src/errors.js';
-import { GENERATION_JOB_VERSION, jobIdFor, type GenerationRequest, type NewGenerationJob, type ProviderId } from '../src/generation.js';
-import type { Actor, ConversationRef, MessageRef, WorkspaceRef } from '../src/model.js';
-import { renderStatusView } from '../src/progress.js';
+import { GENERATION_JOB_VERSION, jobIdFor, type GenerationRequest, type NewGenerationJob, type Placement, type ProviderId } from '../src/generation.js';
+import type { Actor, WorkspaceRef } from '../src/model.js';
 import { commandHint } from './hints.js';
 import type { CommandServices } from './services.js';
 
-export type Placement =
-  /** Post the status message in this conversation; open a thread on it unless already in one. */
-  | { kind: 'here'; conversation: ConversationRef }
-  /** Work in the thread of an existing message (a reacted or shortcut message). */
-  | { kind: 'thread-of'; message: MessageRef };
+export type { Placement } from '../src/generation.js';
 
 export interface GenerationStart {
   invocationId: string;
@@ -23,11 +20,12 @@ export interface GenerationStart {
   placement: Placement;
   request: GenerationRequest;
   parentJobId?: string;
+  /** The reaction lock this job holds (released when it ends). */
+  reactionLock?: { key: string; token: string };
 }
 
 export interface StartedGeneration {
   jobId: string;
-  statusMessage?: MessageRef;
   /** False when this invocation had already started the job (a redelivery). */
   created: boolean;
 }
@@ -47,46 +45,24 @@ export async function ensureProvider(s: CommandServices, workspace: WorkspaceRef
   );
 }
 
-function threadName(request: GenerationRequest): string {
-  const base = request.prompt.trim() || (request.kind === 'video' ? 'Animation' : 'Generation');
-  return base.length > 90 ? `${base.slice(0, 89)}…` : base;
-}
-
 export async function startGeneration(s: CommandServices, start: GenerationStart): Promise<StartedGeneration> {
   const { workspace, request } = start;
   await ensureProvider(s, workspace, request.provider);
-
   const jobId = jobIdFor(start.invocationId);
-  if (await s.queue.get(jobId)) return { jobId, created: false };
-
-  const platform = await s.platforms.forWorkspace(workspace);
   const now = s.clock.now();
-  const draft = {
+  const job: NewGenerationJob = {
     v: GENERATION_JOB_VERSION,
     id: jobId,
     workspace,
     requester: start.actor,
     request,
+    placement: start.placement,
     createdAt: now,
     deadlineAt: now + s.limits.jobDeadlineMs,
+    step: 'announce',
     ...(start.parentJobId ? { parentJobId: start.parentJobId } : {}),
-  } as const;
-
-  let statusMessage: MessageRef;
-  let thread: ConversationRef;
-  const initialView = renderStatusView(draft, { phase: 'queued' }, now);
-
-  if (start.placement.kind === 'here') {
-    const here = start.placement.conversation;
-    statusMessage = await platform.post(here, initialView);
-    thread = here.threadId ? here : await platform.openThread(statusMessage, threadName(request));
-  } else {
-    thread = await platform.openThread(start.placement.message, threadName(request));
-    statusMessage = await platform.post(thread, initialView);
-  }
-
-  await s.messageIndex.remember(statusMessage, { jobId, role: 'status', requesterId: start.actor.userId, media: [] });
-  const job: NewGenerationJob = { ...draft, statusMessage, thread };
+    ...(start.reactionLock ? { reactionLock: start.reactionLock } : {}),
+  };
   const { created } = await s.queue.enqueue(job);
-  return { jobId, statusMessage, created };
+  return { jobId, created };
 }

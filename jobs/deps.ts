@@ -11,6 +11,7 @@ import type {
   ModelCatalog,
   PlatformDirectory,
   ProviderCredentials,
+  ReactionLocks,
   SettingsStore,
 } from '../src/ports.js';
 
@@ -22,16 +23,25 @@ export interface PipelineDeps {
   settings: SettingsStore;
   editBudget: EditBudget;
   messageIndex: MessageIndex;
-  /** Downloads public media (pasted links, provider results), size-limited. */
+  reactionLocks?: ReactionLocks;
+  /**
+   * Downloads public media (pasted links, provider results), size-limited. Throws an error whose
+   * `retryable` says whether trying again may help (a 503, a timeout) or not (a 404, too large).
+   */
   fetchMedia(media: MediaRef, maxBytes: number, signal?: AbortSignal): Promise<MediaFile>;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
-  limits: { maxInputBytes: number; maxOutputBytes: number };
+  limits: {
+    maxInputBytes: number;
+    maxOutputBytes: number;
+    /** How long a paid result keeps being retried for delivery (downloads, uploads). Default 6 h. */
+    deliveryWindowMs?: number;
+  };
   /** Where providers should post job completion (when PUBLIC_URL is set). */
   webhookUrl?: (jobId: string) => string;
   /** Shrinks every poll and retry delay (tests, simulator). 1 in production. */
   timeScale?: number;
-  /** Retryable errors tolerated before a job fails (429s "until it succeeds", within reason). */
+  /** Retryable errors tolerated in one step before a job fails (429s "until it succeeds", within reason). */
   maxRetries?: number;
 }

@@ -1,25 +1,27 @@
-/** The pipeline's own Redis state beside BullMQ: cancel flags, the workspace line, provider-job map. */
+/** The pipeline's own Redis state beside BullMQ: cancel flags and which provider jobs are ours. */
 import type { Redis } from 'ioredis';
-import { Actor, type WorkspaceRef } from '../src/model.js';
+import { Actor } from '../src/model.js';
 import { jobKeys } from './keys.js';
+
+const PROVIDER_JOB_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface JobState {
   /** undefined: no cancel requested; null: requested by nobody known; else who. */
   cancelRequest(jobId: string): Promise<Actor | null | undefined>;
-  /** Takes a slot in the workspace's line if fewer than `max` are taken; returns jobs ahead when not. */
-  claimSlot(workspace: WorkspaceRef, jobId: string, max: number): Promise<{ ok: true } | { ok: false; ahead: number }>;
-  finish(workspace: WorkspaceRef, jobId: string): Promise<void>;
-  mapProviderJob(providerJobId: string, jobId: string): Promise<void>;
+  /**
+   * Marks a provider job as ours, first come first served: true when it is now (or already was)
+   * `jobId`'s, false when another of our jobs holds it. Reconciliation relies on this to adopt a
+   * listed job at most once across every worker.
+   */
+  claimProviderJob(providerJobId: string, jobId: string): Promise<boolean>;
+  /** Our job for a provider job, or undefined when no job of ours holds it. */
   jobForProviderJob(providerJobId: string): Promise<string | undefined>;
+  /** A submit of `jobId` to `provider` is being sent (until `settled`). */
+  submitting(provider: string, jobId: string, at: number): Promise<void>;
+  settled(provider: string, jobId: string): Promise<void>;
+  /** How many other submits to `provider` were sent after `since` and have not settled. */
+  othersSubmitting(provider: string, jobId: string, since: number): Promise<number>;
 }
-
-// KEYS[1] running set; ARGV: job id, max. Atomic so two workers never both take the last slot.
-const CLAIM = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return -1 end
-local n = redis.call('SCARD', KEYS[1])
-if n < tonumber(ARGV[2]) then redis.call('SADD', KEYS[1], ARGV[1]); return -1 end
-return n
-`;
 
 export function createJobState(redis: Redis, prefix: string): JobState {
   const keys = jobKeys(prefix);
@@ -27,21 +29,30 @@ export function createJobState(redis: Redis, prefix: string): JobState {
     async cancelRequest(jobId) {
       const raw = await redis.get(keys.cancel(jobId));
       if (raw === null) return undefined;
-      const parsed = Actor.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : null;
+      try {
+        const parsed = Actor.safeParse(JSON.parse(raw));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
     },
-    async claimSlot(workspace, jobId, max) {
-      const n = Number(await redis.eval(CLAIM, 1, keys.running(workspace), jobId, max));
-      return n < 0 ? { ok: true } : { ok: false, ahead: n - max + 1 };
-    },
-    async finish(workspace, jobId) {
-      await redis.multi().srem(keys.running(workspace), jobId).srem(keys.active(workspace), jobId).exec();
-    },
-    async mapProviderJob(providerJobId, jobId) {
-      await redis.set(keys.providerJob(providerJobId), jobId, 'EX', 3 * 24 * 3600);
+    async claimProviderJob(providerJobId, jobId) {
+      const key = keys.providerJob(providerJobId);
+      if ((await redis.set(key, jobId, 'EX', PROVIDER_JOB_TTL_SECONDS, 'NX')) === 'OK') return true;
+      return (await redis.get(key)) === jobId;
     },
     async jobForProviderJob(providerJobId) {
       return (await redis.get(keys.providerJob(providerJobId))) ?? undefined;
+    },
+    async submitting(provider, jobId, at) {
+      await redis.zadd(keys.inflight(provider), at, jobId);
+    },
+    async settled(provider, jobId) {
+      await redis.zrem(keys.inflight(provider), jobId);
+    },
+    async othersSubmitting(provider, jobId, since) {
+      const ids = await redis.zrangebyscore(keys.inflight(provider), since, '+inf');
+      return ids.filter((id) => id !== jobId).length;
     },
   };
 }

@@ -2,14 +2,35 @@
 import type { WorkspaceRef } from '../src/model.js';
 
 export const QUEUE_NAME = 'generate';
+export const MAINTENANCE_QUEUE_NAME = 'maintenance';
+
+const ws = (w: WorkspaceRef) => `${w.platform}:${w.workspaceId}`;
 
 export const jobKeys = (prefix: string) => ({
   cancel: (jobId: string) => `${prefix}:gen:cancel:${jobId}`,
   created: (jobId: string) => `${prefix}:gen:created:${jobId}`,
-  /** Unfinished jobs of a workspace (for /jobs and the line). */
-  active: (w: WorkspaceRef) => `${prefix}:gen:active:${w.platform}:${w.workspaceId}`,
-  /** Jobs of a workspace that hold a provider slot right now (submitted, not finished). */
-  running: (w: WorkspaceRef) => `${prefix}:gen:running:${w.platform}:${w.workspaceId}`,
-  /** Provider job id → our job id, so a webhook can find its job. */
+  /** Unfinished jobs of a workspace (for /jobs and the sweeper). */
+  active: (w: WorkspaceRef) => `${prefix}:gen:active:${ws(w)}`,
+  /** Jobs of a workspace that hold a slot right now (submitted, not finished). */
+  running: (w: WorkspaceRef) => `${prefix}:gen:running:${ws(w)}`,
+  /** Jobs of a workspace waiting for a slot, scored by when they asked (first come, first served). */
+  line: (w: WorkspaceRef) => `${prefix}:gen:line:${ws(w)}`,
+  /** Workspaces with unfinished jobs, `platform:id` members: what the sweeper walks. */
+  workspaces: () => `${prefix}:gen:workspaces`,
+  /** Provider job id → our job id: a webhook finds its job, and a listed job is known to be ours. */
   providerJob: (providerJobId: string) => `${prefix}:gen:pjob:${providerJobId}`,
+  /** Submits in flight per provider (job id scored by send time): reconciliation waits for them to settle. */
+  inflight: (provider: string) => `${prefix}:gen:inflight:${provider}`,
+  /** Which job runs for a message and emoji (🎬 on a message starts one job at a time). */
+  reaction: (key: string) => `${prefix}:gen:reaction:${key}`,
 });
+
+export function workspaceFromMember(member: string): WorkspaceRef | undefined {
+  const at = member.indexOf(':');
+  if (at <= 0) return undefined;
+  const platform = member.slice(0, at);
+  if (platform !== 'slack' && platform !== 'discord' && platform !== 'web') return undefined;
+  return { platform, workspaceId: member.slice(at + 1) };
+}
+
+export const workspaceMember = ws;

@@ -21,9 +21,22 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
 }
 
-export function outputFile(bytes: Uint8Array, jobId: string, index: number, declared?: string): MediaFile {
+/** A file name people can recognise: the prompt's first words, then the result number. */
+export function fileNameFor(prompt: string, index: number, ext: string): string {
+  const words = prompt
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-[^-]*$/, (tail) => (tail.length > 1 ? tail : ''));
+  return `${words || 'genbot'}-${index + 1}.${ext}`;
+}
+
+export function outputFile(bytes: Uint8Array, prompt: string, index: number, declared?: string): MediaFile {
   const mimeType = sniffMime(bytes) ?? declared ?? 'application/octet-stream';
-  return { name: `${jobId}-${index + 1}.${EXT[mimeType] ?? 'bin'}`, mimeType, bytes };
+  return { name: fileNameFor(prompt, index, EXT[mimeType] ?? 'bin'), mimeType, bytes };
 }
 
 export function withSize(media: MediaRef, bytes: Uint8Array): MediaRef {

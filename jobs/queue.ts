@@ -1,16 +1,18 @@
 /**
  * The generation queue: one BullMQ queue; the job id comes from the invocation, so a redelivered
- * event cannot enqueue twice; cancel is a Redis flag plus promote() (a delayed job wakes at once
- * and sees the flag); finished jobs are kept a week for Retry/Variations buttons, then trimmed.
+ * event cannot enqueue twice; cancel is a Redis flag plus promote() (a delayed or parked job wakes
+ * at once and sees the flag); finished jobs are kept a week for Retry/Variations buttons.
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GenerationJob, type NewGenerationJob } from '../src/generation.js';
 import type { Actor, WorkspaceRef } from '../src/model.js';
 import type { CancelResult, GenerationQueue } from '../src/ports.js';
-import { jobKeys, QUEUE_NAME } from './keys.js';
+import { jobKeys, QUEUE_NAME, workspaceMember } from './keys.js';
 
 export const KEEP_FINISHED = { age: 7 * 24 * 3600, count: 10_000 };
+/** A turn that throws (Redis gone while saving) is retried from its saved step this many times. */
+export const TURN_ATTEMPTS = 8;
 
 export interface GenerationQueueOptions {
   connection: Redis;
@@ -32,8 +34,20 @@ export function createGenerationQueue(options: GenerationQueueOptions): BullGene
       // BullMQ's add() with an existing jobId is a no-op; the marker tells us which call created it.
       const first = (await connection.set(keys.created(job.id), '1', 'EX', KEEP_FINISHED.age, 'NX')) === 'OK';
       if (!first) return { created: false };
-      await connection.sadd(keys.active(job.workspace), job.id);
-      await queue.add('generate', job, { jobId: job.id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED });
+      try {
+        await connection.multi().sadd(keys.active(job.workspace), job.id).sadd(keys.workspaces(), workspaceMember(job.workspace)).exec();
+        await queue.add('generate', job, {
+          jobId: job.id,
+          attempts: TURN_ATTEMPTS,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: KEEP_FINISHED,
+          removeOnFail: KEEP_FINISHED,
+        });
+      } catch (err) {
+        // Nothing was queued: let a redelivery (or the user's retry) try again.
+        await connection.multi().del(keys.created(job.id)).srem(keys.active(job.workspace), job.id).exec().catch(() => undefined);
+        throw err;
+      }
       return { created: true };
     },
     async get(jobId) {

@@ -1,15 +1,19 @@
 /**
- * The BullMQ worker: runs generation turns. Polling is `moveToDelayed` + `DelayedError`, so a
- * job waiting on the provider holds no worker slot; a finished job throws UnrecoverableError
- * when it failed (never retried: the user was already told) and completes otherwise.
+ * The BullMQ worker: runs generation turns (./run-job.ts). Polling and waiting in line are
+ * `moveToDelayed` + `DelayedError`, so a job waiting on the provider or for a slot holds no worker
+ * slot. A job that ended as failed is marked failed in BullMQ (for dashboards) with
+ * UnrecoverableError; anything that escapes a turn (Redis down while saving) is retried by BullMQ
+ * from the saved step, and a job BullMQ gives up on is repaired at once (./repair.ts).
  */
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GenerationJob } from '../src/generation.js';
 import type { PipelineDeps } from './deps.js';
+import { createJobLine } from './job-line.js';
 import { createJobState } from './job-state.js';
 import { QUEUE_NAME } from './keys.js';
-import { JobFinished, runGenerationJob, type JobHandle } from './run-job.js';
+import { repairJob } from './repair.js';
+import { runGenerationJob, type JobHandle, type Runtime } from './run-job.js';
 
 export interface GenerationWorkerOptions {
   connection: Redis;
@@ -21,9 +25,26 @@ export interface GenerationWorkerOptions {
   redis?: Redis;
 }
 
-export function createGenerationWorker(options: GenerationWorkerOptions): Worker {
+export interface GenerationWorker {
+  worker: Worker;
+  /** Stops taking work, hands the current turns back (their step is saved) and closes. */
+  close(): Promise<void>;
+}
+
+export function createGenerationWorker(options: GenerationWorkerOptions): GenerationWorker {
   const { deps, prefix } = options;
-  const state = createJobState(options.redis ?? options.connection, prefix);
+  const redis = options.redis ?? options.connection;
+  const name = options.queueName ?? QUEUE_NAME;
+  const queue = new Queue(name, { connection: redis, prefix });
+  const stopping = new AbortController();
+  const runtime: Runtime = {
+    state: createJobState(redis, prefix),
+    line: createJobLine(redis, prefix),
+    stopping: stopping.signal,
+    async wake(jobIds) {
+      await Promise.all(jobIds.map((id) => wakeJob(queue, id).catch((err: unknown) => deps.logger.warn({ err, job: id }, 'could not wake a job'))));
+    },
+  };
 
   const processor = async (job: Job, token?: string): Promise<void> => {
     const parsed = GenerationJob.safeParse(job.data);
@@ -31,7 +52,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
       deps.logger.error({ job: job.id, issue: parsed.error.issues[0]?.message }, 'job data does not match this version; dropping it');
       throw new UnrecoverableError('invalid job data');
     }
-    if (parsed.data.outcome) return; // already finished in an earlier turn
+    if (parsed.data.step === 'done') return;
     const handle: JobHandle = {
       data: parsed.data,
       async save(patch) {
@@ -43,36 +64,51 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Worker
         throw new DelayedError();
       },
     };
-    try {
-      await runGenerationJob(handle, deps, state);
-    } catch (err) {
-      if (err instanceof JobFinished) {
-        if (err.outcome.state === 'failed') throw new UnrecoverableError(err.outcome.message ?? 'failed');
-        return;
-      }
-      throw err;
-    }
+    await runGenerationJob(handle, deps, runtime);
+    if (handle.data.outcome?.state === 'failed') throw new UnrecoverableError(handle.data.outcome.reason ?? 'failed');
   };
 
-  const worker = new Worker(options.queueName ?? QUEUE_NAME, processor, {
+  const worker = new Worker(name, processor, {
     connection: options.connection,
     prefix,
     concurrency: options.concurrency,
     // Turns are short (one provider call, one edit); a stalled turn is re-run from the saved data.
     lockDuration: 60_000,
     stalledInterval: 30_000,
-    maxStalledCount: 3,
+    maxStalledCount: 2,
   });
   worker.on('error', (err) => deps.logger.error({ err }, 'worker error'));
-  return worker;
+  worker.on('failed', (job, err) => {
+    if (!job || err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return;
+    // BullMQ gave up on it (attempts used, or stalled too often): end it visibly, free its slot.
+    if (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message)) {
+      void repairJob(queue, job, deps.logger).catch((repairErr: unknown) => deps.logger.error({ err: repairErr, job: job.id }, 'repair failed; the sweeper will retry'));
+    }
+  });
+
+  return {
+    worker,
+    async close() {
+      stopping.abort();
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
+
+/** A parked or delayed job runs now. */
+export async function wakeJob(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return false;
+  if ((await job.getState()) !== 'delayed') return false;
+  await job.promote().catch(() => undefined);
+  return true;
 }
 
 /** The webhook fast path: the provider says a job ended, so wake ours now instead of at its next poll. */
-export async function wakeJobForProviderJob(options: { redis: Redis; prefix: string; queue: { getJob(id: string): Promise<Job | undefined> } }, providerJobId: string): Promise<boolean> {
+export async function wakeJobForProviderJob(options: { redis: Redis; prefix: string; queue: Queue }, providerJobId: string): Promise<boolean> {
   const jobId = await createJobState(options.redis, options.prefix).jobForProviderJob(providerJobId);
   if (!jobId) return false;
-  const job = await options.queue.getJob(jobId);
-  if (!job) return false;
-  if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+  await wakeJob(options.queue, jobId);
   return true;
 }

@@ -96,55 +96,116 @@ export type ProviderStatus =
     }
   | { state: 'cancelled'; providerState: string };
 
-export const JobStep = z.enum(['submit', 'poll', 'deliver', 'done']);
+/**
+ * The steps of a job, in order. `announce` posts the status message (after the job exists, so a
+ * failure never leaves a message with a dead Cancel button); `finalize` frees the workspace's slot
+ * and makes the final status edit, retried on its own so a rate limit never leaves it stale.
+ */
+export const JobStep = z.enum(['announce', 'submit', 'poll', 'deliver', 'finalize', 'done']);
 export type JobStep = z.infer<typeof JobStep>;
+
+/** Whether the provider charged for a job, as far as its own state tells. */
+export const Charged = z.enum(['no', 'yes', 'unknown']);
+export type Charged = z.infer<typeof Charged>;
 
 export const JobOutcome = z.object({
   state: z.enum(['succeeded', 'failed', 'cancelled']),
   message: z.string().optional(),
   outputs: z.array(MediaRef).default([]),
   cost: Cost.optional(),
+  /** "no" only when the provider's own state says the job failed or was cancelled before completing. */
+  charged: Charged.default('unknown'),
+  /** A short machine-readable reason for operators (metrics, logs, the sweeper): never shown as-is. */
+  reason: z.string().optional(),
+  /** Text that belongs with the outputs (ad copy, an agent's answer). */
+  text: z.string().optional(),
+  /** Who pressed Cancel, when someone did. */
+  cancelledBy: z.string().optional(),
   finishedAt: z.number(),
 });
 export type JobOutcome = z.infer<typeof JobOutcome>;
 
-export const GENERATION_JOB_VERSION = 1;
+/** Where the status message goes: here (a thread is opened on it), or in the thread of a message. */
+export const Placement = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('here'), conversation: ConversationRef }),
+  z.object({ kind: z.literal('thread-of'), message: MessageRef }),
+]);
+export type Placement = z.infer<typeof Placement>;
+
+/** What the provider returned when the job completed, saved once so delivery never asks again. */
+export const JobResults = z.object({
+  outputs: z.array(MediaRef),
+  cost: Cost.optional(),
+  text: z.string().optional(),
+});
+export type JobResults = z.infer<typeof JobResults>;
+
+/** Version 2 added announce/finalize, placement, submit intents and results; version 1 jobs still run. */
+export const GENERATION_JOB_VERSION = 2;
 
 export const GenerationJob = z.object({
-  v: z.literal(GENERATION_JOB_VERSION),
+  v: z.union([z.literal(1), z.literal(2)]),
   /** Derived from the invocation id: a redelivered event maps to the same job. */
   id: z.string().min(1),
   workspace: WorkspaceRef,
   requester: Actor,
   request: GenerationRequest,
-  /** The status message that shows progress and holds the Cancel button. */
-  statusMessage: MessageRef,
+  placement: Placement.optional(),
+  /** The status message that shows progress and holds the Cancel button (set by `announce`). */
+  statusMessage: MessageRef.optional(),
   /** Where outputs are delivered (the status message's thread). */
-  thread: ConversationRef,
+  thread: ConversationRef.optional(),
   createdAt: z.number(),
+  /** Submitting and polling must end by then; delivering a paid result has its own, longer window. */
   deadlineAt: z.number(),
   /** Set for Retry / Variations / Upscale / Animate: the job this one came from. */
   parentJobId: z.string().optional(),
+  /** The 🎬 reaction lock this job holds (its key and the token it was taken with), released when it ends. */
+  reactionLock: z.object({ key: z.string(), token: z.string() }).optional(),
 
   // ---- worker state, written as the job moves ----
   step: JobStep.default('submit'),
   /** Provider URLs of the uploaded inputs (same order as request.inputs), so a re-run does not upload twice. */
   uploadedInputs: z.array(z.string()).optional(),
-  /** One per output requested; each stored right after its submit returned. */
+  /** How the outputs are split over submits, fixed before the first one. */
+  batches: z.array(z.number().int().positive()).optional(),
+  /** One per batch; each stored right after its submit returned. */
   operations: z.array(Operation).default([]),
+  /**
+   * A submit whose answer is not known yet: saved before the request is sent, cleared when its
+   * operation is saved. Found on a later turn, it means "reconcile with the provider first".
+   */
+  submitting: z.object({ index: z.number().int(), startedAt: z.number(), lastAttemptAt: z.number(), attempts: z.number().int().default(1), listings: z.number().int().default(0) }).optional(),
   polls: z.number().int().default(0),
-  /** Retries after retryable provider/platform errors (429, 5xx, timeouts), for backoff and a cap. */
+  /** Retries after retryable errors in the current step, for backoff and a cap. */
   retries: z.number().int().default(0),
   /** A 422 "invalid asset" gets one fresh upload of the inputs, never more. */
   reuploaded: z.boolean().default(false),
+  /** When the job got its slot in the workspace's line: its deadline counts from here. */
+  slotAt: z.number().optional(),
   /** When the provider accepted the job(s): elapsed/ETA count from here. */
   submittedAt: z.number().optional(),
+  /** When the provider finished: delivery retries for hours from here, never throwing a paid result away. */
+  completedAt: z.number().optional(),
+  results: JobResults.optional(),
+  /** Batches that failed while others succeeded: their outputs are missing, and the user is told. */
+  missingBatches: z.number().int().default(0),
   /** Key of the last status view actually sent, so an unchanged view is never re-sent. */
   lastViewKey: z.string().optional(),
   lastEditAt: z.number().optional(),
   /** Output indices already posted to the thread (deliver is idempotent across re-runs). */
   delivered: z.array(z.number().int()).default([]),
+  /** The outputs' text (ad copy) was posted. */
+  textDelivered: z.boolean().default(false),
+  /** The slot, line place and reaction lock were given back (finalize runs that once). */
+  released: z.boolean().default(false),
+  /** Output indices that cannot be delivered (gone at the provider): reported, not retried. */
+  undeliverable: z.array(z.number().int()).default([]),
+  /** Times the sweeper found this job dead (a crash); a job that keeps dying is ended. */
+  crashes: z.number().int().default(0),
   outcome: JobOutcome.optional(),
+  /** The final status edit's last failure, for operators. */
+  finalEditError: z.string().optional(),
 });
 export type GenerationJob = z.infer<typeof GenerationJob>;
 export type NewGenerationJob = z.input<typeof GenerationJob>;

@@ -27,6 +27,8 @@ export type ConversationRef = z.infer<typeof ConversationRef>;
 /** One message the bot or a user posted. `messageId` is the Slack `ts` or the Discord message id. */
 export const MessageRef = ConversationRef.extend({
   messageId: z.string().min(1),
+  /** Known to sit at the top of its channel (the bot posted it there): its thread needs no lookup. */
+  topLevel: z.boolean().optional(),
 });
 export type MessageRef = z.infer<typeof MessageRef>;
 

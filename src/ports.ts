@@ -40,6 +40,8 @@ export interface ChatPlatform {
   fetchMessageMedia(message: MessageRef, signal?: AbortSignal): Promise<MediaRef[]>;
   delete(message: MessageRef, signal?: AbortSignal): Promise<void>;
   postEphemeral(to: ConversationRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
+  /** A private message to one user (a DM), for when the channel cannot be used (bot removed, no access). */
+  directMessage(workspace: WorkspaceRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
 }
 
 /** Finds the ChatPlatform for a workspace (looks up the installation's token). */
@@ -207,6 +209,19 @@ export interface MessageIndex {
   remember(message: MessageRef, entry: IndexedMessage): Promise<void>;
   lookup(message: Pick<MessageRef, 'platform' | 'workspaceId' | 'channelId' | 'messageId'>): Promise<IndexedMessage | undefined>;
   deleteWorkspace(workspace: WorkspaceRef): Promise<void>;
+}
+
+/**
+ * One job at a time per message and emoji (🎬 on a message): while its job runs, more reactions
+ * add nothing; once it ended, a new reaction starts a new job. A refused reaction holds nothing.
+ */
+export interface ReactionLocks {
+  /** Takes the lock for `jobId`; answers the job holding it when another one does. */
+  claim(workspace: WorkspaceRef, key: string, jobId: string): Promise<{ ok: true } | { ok: false; holder: string }>;
+  /** Takes the lock from `holder` (a job that has ended) for `jobId`; false when it changed meanwhile. */
+  replace(workspace: WorkspaceRef, key: string, holder: string, jobId: string): Promise<boolean>;
+  /** Gives the lock up, if `jobId` still holds it. */
+  release(workspace: WorkspaceRef, key: string, jobId: string): Promise<void>;
 }
 
 /** Per-workspace budget of best-effort message edits, shared by all processes. */

@@ -4,7 +4,7 @@
  * so progress is estimated from elapsed time over the model's average completion time, capped
  * below 100 until the job really ends.
  */
-import type { GenerationJob } from './generation.js';
+import type { Charged, Cost, GenerationJob } from './generation.js';
 import type { Block, Button, MessageView } from './view.js';
 
 export type ProgressPhase =
@@ -22,14 +22,20 @@ export type ProgressPhase =
 export interface ProgressState {
   phase: ProgressPhase;
   percent?: number;
-  /** Jobs ahead of this one in the workspace's line. */
+  /** The percentage is the bot's estimate from elapsed time, not the provider's (shown with ≈). */
+  estimated?: boolean;
+  /** Place in the workspace's line (1 = next), and how many jobs run meanwhile. */
   position?: number;
+  running?: number;
   previewUrl?: string;
   etaSeconds?: number;
   /** A short note: failure reason, retry note, delivery note. */
   message?: string;
   cancelledBy?: string;
   outputCount?: number;
+  /** Whether the provider charged (final states): "not billed" is said only when it is known. */
+  charged?: Charged;
+  cost?: Cost;
 }
 
 export type StatusJob = Pick<GenerationJob, 'id' | 'request' | 'requester' | 'createdAt'> & { submittedAt?: number };
@@ -55,6 +61,14 @@ export function estimatePercent(elapsedMs: number, averageSeconds: number | unde
   const x = elapsedMs / avg;
   const eased = x <= 1 ? x * 0.85 : 0.85 + 0.1 * (1 - Math.exp(-(x - 1)));
   return Math.max(1, Math.min(95, Math.round(eased * 100)));
+}
+
+const UNIT_NAMES: Record<Cost['unit'], string> = { usd: 'USD', credits: 'credits', compute_units: 'compute units' };
+
+export function formatCost(cost: Cost): string {
+  if (cost.unit === 'usd') return `$${cost.amount.toFixed(2)}`;
+  const amount = cost.amount.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return `${amount} ${UNIT_NAMES[cost.unit]}${cost.usd !== undefined ? ` (~$${cost.usd.toFixed(2)})` : ''}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -108,10 +122,11 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   if (r.count > 1) fields.push({ label: 'Outputs', value: String(r.count) });
   fields.push({ label: final ? 'Took' : 'Elapsed', value: formatDuration(now - job.createdAt) });
   if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${formatDuration(state.etaSeconds * 1000)}` });
+  if (state.phase === 'succeeded' && state.cost) fields.push({ label: 'Cost', value: formatCost(state.cost) });
 
   const label =
     state.phase === 'waiting' && state.position
-      ? `Waiting behind ${state.position} job${state.position === 1 ? '' : 's'} in this workspace`
+      ? `Waiting in line: #${state.position}${state.running ? ` (${state.running} running in this workspace)` : ''}`
       : state.phase === 'cancelled' && state.cancelledBy
         ? `Cancelled by <@${state.cancelledBy}>`
         : LABELS[state.phase];
@@ -119,12 +134,12 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   const blocks: Block[] = [
     { type: 'text', text: title(job) },
     { type: 'fields', fields },
-    { type: 'progress', label, ...(percent !== undefined ? { percent } : {}) },
+    { type: 'progress', label, ...(percent !== undefined ? { percent } : {}), ...(percent !== undefined && state.estimated && !final ? { estimated: true } : {}) },
   ];
   if (state.previewUrl && !final) blocks.push({ type: 'image', url: state.previewUrl, alt: 'Preview' });
   const notes: string[] = [];
   if (state.message) notes.push(state.message);
-  if (state.phase === 'cancelled') notes.push('Cancelled jobs are not billed.');
+  if (final && state.charged === 'no') notes.push(state.phase === 'cancelled' ? 'Cancelled jobs are not billed.' : 'Failed jobs are not billed.');
   if (state.phase === 'succeeded') notes.push(`Results are in the thread${state.outputCount ? ` (${state.outputCount})` : ''}.`);
   if (notes.length > 0) blocks.push({ type: 'context', text: notes.join(' ') });
   blocks.push({ type: 'actions', buttons: final ? finalButtons(job, state) : [{ label: 'Cancel', action: 'cancel', jobId: job.id, style: 'danger' }] });

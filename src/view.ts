@@ -33,8 +33,8 @@ export interface Button extends ButtonPayload {
 export type Block =
   | { type: 'text'; text: string }
   | { type: 'fields'; fields: Array<{ label: string; value: string }> }
-  /** percent: 0..100, or undefined for an indeterminate bar. */
-  | { type: 'progress'; percent?: number; label: string }
+  /** percent: 0..100, or undefined for an indeterminate bar; `estimated` percentages are shown with ≈. */
+  | { type: 'progress'; percent?: number; estimated?: boolean; label: string }
   | { type: 'image'; url: string; alt: string }
   | { type: 'context'; text: string }
   | { type: 'actions'; buttons: Button[] };

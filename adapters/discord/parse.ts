@@ -230,8 +230,9 @@ export interface ReactionEvent {
 }
 
 /**
- * MESSAGE_REACTION_ADD → ReactionInvocation. The id is the message + emoji, not the user: several
- * people reacting 🎬 on one message make ONE job (the dispatcher dedupes on the id).
+ * MESSAGE_REACTION_ADD → ReactionInvocation. Each reaction is its own invocation (the gateway
+ * does not redeliver one); "one 🎬 job per message at a time" is the reaction lock's job
+ * (commands/reaction.ts), so a refused or finished reaction never blocks a later one.
  */
 export function parseReaction(event: ReactionEvent): ReactionInvocation {
   const emoji = emojiName(event.emoji);
@@ -240,7 +241,7 @@ export function parseReaction(event: ReactionEvent): ReactionInvocation {
   const media = event.message ? imagesOfMessage(event.message) : [];
   return {
     kind: 'reaction',
-    id: `reaction:${event.channelId}:${event.messageId}:${emoji}`,
+    id: `reaction:${event.channelId}:${event.messageId}:${emoji}:${event.user.id}:${event.receivedAt}`,
     platform: 'discord',
     workspaceId: event.guildId,
     actor: actorOf(event.user, event.permissions),

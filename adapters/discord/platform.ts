@@ -243,6 +243,12 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       await call('delete message', () => rest.delete(messagePath(message), sig(signal)));
     },
 
+    async directMessage(_workspace, userId, view, signal) {
+      // Bots open a DM channel with the user first; it fails (403) when the user allows no DMs from the server.
+      const channel = await call('open DM', async () => ApiChannel.parse(await rest.post('/users/@me/channels', { body: { recipient_id: userId }, ...sig(signal) })));
+      await call('create message', () => rest.post(`/channels/${channel.id}/messages`, { body: renderDiscordMessage(view), ...sig(signal) }));
+    },
+
     async postEphemeral(to, userId, view, signal) {
       // Outside an interaction Discord has no ephemeral messages: a normal reply that pings only that user.
       const payload = renderDiscordMessage(view);

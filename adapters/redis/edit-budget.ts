@@ -11,7 +11,7 @@
 import type { PlatformKind, WorkspaceRef } from '../../src/model.js';
 import type { Clock, EditBudget } from '../../src/ports.js';
 import { workspaceKey, type StoreOptions } from './keys.js';
-import { createLuaScript } from './lua-script.js';
+import { createLuaScript } from '../../src/lua-script.js';
 
 // KEYS[1] bucket hash {tokens, at}; ARGV: capacity, refill per ms, now ms. Returns 1 when a token was taken.
 const TAKE = createLuaScript(`

@@ -7,7 +7,7 @@ import type { WorkspaceRef } from '../../src/model.js';
 import type { Clock, QuotaDecision, QuotaStore } from '../../src/ports.js';
 import { systemClock } from '../../src/ports.js';
 import { workspaceKey, type StoreOptions } from './keys.js';
-import { createLuaScript } from './lua-script.js';
+import { createLuaScript } from '../../src/lua-script.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MARGIN_SECONDS = 3600;

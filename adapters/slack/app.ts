@@ -168,7 +168,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   app.event('reaction_added', async ({ event, body, client }) => {
     const e = event as unknown as ReactionEvent;
     const teamId = (body as { team_id: string }).team_id;
-    dispatch(fromReaction(e, teamId, await isAdmin(client, teamId, e.user)), ephemeralVia(undefined, client, e.item.channel, e.user));
+    dispatch(fromReaction(e, (body as { event_id: string }).event_id, teamId, await isAdmin(client, teamId, e.user)), ephemeralVia(undefined, client, e.item.channel, e.user));
   });
 
   for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {

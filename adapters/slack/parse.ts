@@ -133,14 +133,15 @@ export interface ReactionEvent {
   item_user?: string;
 }
 
-export function fromReaction(event: ReactionEvent, teamId: string, isAdmin: boolean): ReactionInvocation | undefined {
+export function fromReaction(event: ReactionEvent, eventId: string, teamId: string, isAdmin: boolean): ReactionInvocation | undefined {
   if (event.item.type !== 'message') return undefined;
   // Skin tones arrive as "clapper::skin-tone-2": the emoji is the part before.
   const emoji = event.reaction.split('::')[0]!;
   return {
     kind: 'reaction',
-    // One id per message and emoji: several people reacting start one job.
-    id: `reaction:${event.item.channel}:${event.item.ts}:${emoji}`,
+    // The event id: Slack's retries of this event dedupe; another reaction is another invocation
+    // (one 🎬 job per message at a time is the reaction lock's job, commands/reaction.ts).
+    id: `evt:${eventId}`,
     platform: 'slack',
     workspaceId: teamId,
     actor: actor(event.user, isAdmin),

@@ -74,7 +74,8 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async post(to: ConversationRef, view: MessageView) {
       try {
         const res = await client.chat.postMessage({ channel: to.channelId, ...renderSlackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
-        return ref(to.channelId, String(res.ts), to.threadId);
+        // Posted at the top of the channel: its own ts is its thread, no history lookup needed.
+        return to.threadId ? ref(to.channelId, String(res.ts), to.threadId) : { ...ref(to.channelId, String(res.ts)), topLevel: true };
       } catch (err) {
         throw toPlatformError(err, 'chat.postMessage');
       }
@@ -88,7 +89,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async openThread(message: MessageRef) {
       // A thread is the parent's ts. A reply's ts is not a thread: find its parent.
-      let threadId = message.threadId;
+      let threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);
       if (!threadId) {
         const found = await findMessage(message.channelId, message.messageId).catch(() => undefined);
         threadId = found?.thread_ts ?? message.messageId;
@@ -150,6 +151,14 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         await client.chat.delete({ channel: message.channelId, ts: message.messageId });
       } catch (err) {
         throw toPlatformError(err, 'chat.delete');
+      }
+    },
+    async directMessage(_workspace, userId: string, view: MessageView) {
+      try {
+        // A user id as the channel posts in the app's DM with that user (chat:write is enough).
+        await client.chat.postMessage({ channel: userId, ...renderSlackMessage(view), unfurl_links: false, unfurl_media: false });
+      } catch (err) {
+        throw toPlatformError(err, 'chat.postMessage (DM)');
       }
     },
     async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {

@@ -52,5 +52,9 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
     async postEphemeral(to: ConversationRef, _userId: string, view: MessageView) {
       store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
     },
+    async directMessage(_workspace, _userId, view: MessageView) {
+      // The playground has one person and one channel: a private note there is its DM.
+      store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
+    },
   };
 }

@@ -25,7 +25,9 @@ import { checkSlackReachable, createSlackInstallationStore, createSlackPlatformD
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/router.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../jobs/queue.js';
 import { createRedisConnection } from '../../jobs/redis-connection.js';
+import { startSweeper } from '../../jobs/sweeper.js';
 import { createGenerationWorker, wakeJobForProviderJob } from '../../jobs/worker.js';
+import { createReactionLocks } from '../../adapters/redis/reaction-locks.js';
 import type { Config } from '../config.js';
 import { parseCommandOptions } from '../command-args.js';
 import { parseCommandText } from '../command-text.js';
@@ -125,6 +127,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const settings = createSettingsStore({ redis, prefix, logger });
     const credentials = createCredentialStore({ redis, prefix, box, logger });
     const messageIndex = createMessageIndex({ redis, prefix });
+    const reactionLocks = createReactionLocks({ redis, prefix });
     const queue = createGenerationQueue({ connection: redis, prefix });
     closers.push(() => queue.close());
     setQueueDepthProvider(async () => (await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')) as Record<string, number>);
@@ -147,6 +150,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       settings,
       credentials,
       messageIndex,
+      reactionLocks,
       providers,
       hasDefaultCredentials: resolveCredentials,
       canStoreCredentials: !!box,
@@ -265,6 +269,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
           settings,
           editBudget: createEditBudget({ redis, prefix, clock: systemClock, onSkipped: () => undefined }),
           messageIndex,
+          reactionLocks,
           fetchMedia: async (media, maxBytes, signal) => {
             const { bytes, contentType } = await downloadLimited(media.url, maxBytes, { timeoutMs: 60_000, ...(signal ? { signal } : {}) });
             return { name: media.name ?? 'file', mimeType: contentType ?? media.mimeType ?? 'application/octet-stream', bytes };
@@ -278,6 +283,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         },
       });
       closers.push(() => worker.close());
+      const sweeper = await startSweeper({ redis, connection: bullConnection, prefix, queue: queue.queue, settings, logger, providers: Object.keys(providers) });
+      closers.push(() => sweeper.close());
     }
 
     if (options.banner !== false) {

@@ -18,6 +18,7 @@ import type {
   ModelCatalog,
   PlatformDirectory,
   ProviderCredentials,
+  ReactionLocks,
   Responder,
   SettingsStore,
   WorkspaceSettings,
@@ -50,11 +51,33 @@ export class MemoryQueue implements GenerationQueue {
   }
 }
 
+export class MemoryReactionLocks implements ReactionLocks {
+  readonly locks = new Map<string, string>();
+  private k = (w: WorkspaceRef, key: string) => `${w.platform}:${w.workspaceId}:${key}`;
+  async claim(w: WorkspaceRef, key: string, jobId: string) {
+    const holder = this.locks.get(this.k(w, key));
+    if (holder === undefined || holder === jobId) {
+      this.locks.set(this.k(w, key), jobId);
+      return { ok: true as const };
+    }
+    return { ok: false as const, holder };
+  }
+  async replace(w: WorkspaceRef, key: string, holder: string, jobId: string) {
+    if (this.locks.get(this.k(w, key)) !== holder) return false;
+    this.locks.set(this.k(w, key), jobId);
+    return true;
+  }
+  async release(w: WorkspaceRef, key: string, jobId: string) {
+    if (this.locks.get(this.k(w, key)) === jobId) this.locks.delete(this.k(w, key));
+  }
+}
+
 export class RecordingChat implements ChatPlatform {
   readonly platform = 'slack' as const;
   readonly posts: Array<{ to: ConversationRef; view: MessageView; ref: MessageRef }> = [];
   readonly threads: MessageRef[] = [];
   readonly deleted: MessageRef[] = [];
+  readonly dms: Array<{ userId: string; view: MessageView }> = [];
   readonly fetched: MessageRef[] = [];
   messageMedia = new Map<string, MediaRef[]>();
   private next = 1;
@@ -85,6 +108,9 @@ export class RecordingChat implements ChatPlatform {
     this.deleted.push(message);
   }
   async postEphemeral() {}
+  async directMessage(_w: unknown, userId: string, view: MessageView) {
+    this.dms.push({ userId, view });
+  }
 }
 
 export class MemoryIndex implements MessageIndex {

@@ -2,7 +2,6 @@
  * A real pipeline for tests: BullMQ on the real Redis (unique prefix), the Krea client against
  * the Krea simulator, the real Redis stores, and a recording chat platform.
  */
-import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { downloadLimited } from '../../adapters/providers/http.js';
 import { createKreaProvider } from '../../adapters/providers/krea/client.js';
@@ -12,7 +11,7 @@ import { createEditBudget } from '../../adapters/redis/edit-budget.js';
 import { createMessageIndex, createSettingsStore } from '../../adapters/redis/stores.js';
 import type { PipelineDeps } from '../../jobs/deps.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../jobs/queue.js';
-import { createGenerationWorker } from '../../jobs/worker.js';
+import { createGenerationWorker, type GenerationWorker } from '../../jobs/worker.js';
 import { GENERATION_JOB_VERSION, type GenerationJob, type GenerationRequest, type NewGenerationJob } from '../../src/generation.js';
 import { silentLogger } from '../../src/logger.js';
 import { noopMetrics } from '../../src/metrics-port.js';
@@ -28,6 +27,7 @@ export class RecordingPlatform implements ChatPlatform {
   readonly updates: Array<{ view: MessageView; priority: 'progress' | 'final' }> = [];
   readonly uploads: Array<{ to: ConversationRef; files: OutgoingFile[] }> = [];
   readonly posts: Array<{ to: ConversationRef; view: MessageView }> = [];
+  readonly dms: Array<{ userId: string; view: MessageView }> = [];
   uploadLimit = 1e9;
   /** Progress edits answered with a 429 (the platform's rate limit). */
   rateLimitProgress = false;
@@ -59,6 +59,9 @@ export class RecordingPlatform implements ChatPlatform {
   }
   async delete() {}
   async postEphemeral() {}
+  async directMessage(_w: unknown, userId: string, view: MessageView) {
+    this.dms.push({ userId, view });
+  }
   get finalView(): MessageView | undefined {
     return this.updates.filter((u) => u.priority === 'final').at(-1)?.view;
   }
@@ -75,7 +78,7 @@ export interface Harness {
   redis: Redis;
   prefix: string;
   deps: PipelineDeps;
-  startWorker(): Worker;
+  startWorker(): GenerationWorker;
   enqueue(request?: Partial<GenerationRequest>, id?: string): Promise<string>;
   waitFor(jobId: string, done?: (job: GenerationJob) => boolean, timeoutMs?: number): Promise<GenerationJob>;
   close(): Promise<void>;
@@ -109,7 +112,7 @@ export async function createHarness(options: { sim?: KreaSimulatorOptions; edits
     timeScale: 0.05,
   };
   const queue = createGenerationQueue({ connection: redis, prefix });
-  const workers: Worker[] = [];
+  const workers: GenerationWorker[] = [];
   let counter = 0;
 
   return {
@@ -133,15 +136,15 @@ export async function createHarness(options: { sim?: KreaSimulatorOptions; edits
         workspace: W,
         requester: { userId: 'UALICE', isAdmin: false },
         request: { provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: 'a red fox at dawn', width: 1360, height: 768, count: 1, inputs: [], params: {}, ...request },
-        statusMessage: { ...W, channelId: 'C1', messageId: 'status-1' },
-        thread: { ...W, channelId: 'C1', threadId: 'status-1' },
+        placement: { kind: 'here', conversation: { ...W, channelId: 'C1' } },
+        step: 'announce',
         createdAt: Date.now(),
         deadlineAt: Date.now() + 60_000,
       };
       await queue.enqueue(job);
       return jobId;
     },
-    async waitFor(jobId, done = (j) => !!j.outcome, timeoutMs = 15_000) {
+    async waitFor(jobId, done = (j) => j.step === 'done', timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const job = await queue.get(jobId);

@@ -157,7 +157,7 @@ describe('Discord adapter (discord.js against the fake)', () => {
     expect(fake.callbackOf(foreign)).toBeUndefined();
   });
 
-  it('🎬 on an uncached message: fetches it and hands the core its image, one id for everyone', async () => {
+  it('🎬 on an uncached message: fetches it and hands the core its image, one invocation per reaction', async () => {
     const image = fake.addAttachment('cat.png', 'image/png', Buffer.from('cat'));
     const message = fake.addMessage(CHANNEL_ID, 'my cat', [image]);
     const before = rec.seen.length;
@@ -167,11 +167,12 @@ describe('Discord adapter (discord.js against the fake)', () => {
     const [a, b] = rec.seen.slice(before).map((s) => s.invocation);
     expect(fake.callsTo('GET', new RegExp(`/channels/${CHANNEL_ID}/messages/${message.id}$`)).length).toBeGreaterThanOrEqual(1);
     expect(a).toMatchObject({
-      kind: 'reaction', id: `reaction:${CHANNEL_ID}:${message.id}:clapper`, emoji: 'clapper', authorId: message.author.id,
+      kind: 'reaction', id: expect.stringMatching(new RegExp(`^reaction:${CHANNEL_ID}:${message.id}:clapper:${ALICE}:`)), emoji: 'clapper', authorId: message.author.id,
       message: { channelId: CHANNEL_ID, messageId: message.id }, actor: { userId: ALICE, isAdmin: false },
       media: [{ url: image['url'], source: 'discord', mimeType: 'image/png', name: 'cat.png' }],
     });
-    expect(b!.id).toBe(a!.id);
+    // Each reaction is its own invocation; one job per message is the reaction lock's job (commands/reaction.ts).
+    expect(b!.id).not.toBe(a!.id);
     expect(b!.actor).toMatchObject({ userId: BOB, isAdmin: true });
   });
 

@@ -25,7 +25,9 @@ describe('generation pipeline', () => {
     expect(h.platform.uploads).toHaveLength(1);
     const file = h.platform.uploads[0]!.files[0]!;
     expect(file.mimeType).toBe('image/png');
-    expect(h.platform.uploads[0]!.to).toMatchObject({ channelId: 'C1', threadId: 'status-1' });
+    // The status message is posted by the job itself, then results go to its thread.
+    expect(h.platform.posts[0]!.to).toMatchObject({ channelId: 'C1' });
+    expect(h.platform.uploads[0]!.to).toMatchObject({ channelId: 'C1', threadId: job.statusMessage!.messageId });
     const seen = phases(h);
     expect(seen).toContain('Queued');
     expect(seen).toContain('Generating');
@@ -37,7 +39,7 @@ describe('generation pipeline', () => {
     const buttons = final.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.label) : []));
     expect(buttons).toEqual(['Retry', 'Variations', 'Upscale', 'Animate', 'Delete']);
     expect(job.outcome?.outputs[0]).toMatchObject({ mimeType: 'image/png', width: 256, height: 145 });
-    const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u1' });
+    const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u2' });
     expect(indexed).toMatchObject({ jobId: id, role: 'result' });
   });
 
@@ -101,7 +103,7 @@ describe('generation pipeline', () => {
     const id = await h.enqueue();
     const polling = await h.waitFor(id, (j) => j.step === 'poll' && j.polls >= 1);
     const providerJobId = polling.operations[0]!.providerJobId;
-    await first.close(true); // killed: no graceful finish
+    await first.worker.close(true); // killed: no graceful finish
     const second = createGenerationWorker({ connection: h.redis.duplicate({ maxRetriesPerRequest: null }), prefix: h.prefix, concurrency: 2, deps: h.deps, redis: h.redis });
     try {
       const job = await h.waitFor(id);
@@ -143,6 +145,6 @@ describe('generation pipeline', () => {
     const job = await h.waitFor(await h.enqueue({ modelId: 'video/google/veo-3.1-fast', kind: 'video', width: undefined, height: undefined, aspectRatio: '16:9' }));
     expect(job.outcome?.state).toBe('succeeded');
     expect(h.platform.uploads).toEqual([]);
-    expect(h.platform.posts[0]?.view.text).toMatch(/too large to upload here \(2\.0 MB\): \[download it\]\(http/);
+    expect(h.platform.posts[1]?.view.text).toMatch(/too large to upload here \(2\.0 MB\): \[download it\]\(http/);
   });
 });

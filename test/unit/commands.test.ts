@@ -13,12 +13,12 @@ import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DedupeStore } from '../../src/ports.js';
-import type { Block } from '../../src/view.js';
 import {
   directoryOf,
   MemoryCredentials,
   MemoryIndex,
   MemoryQueue,
+  MemoryReactionLocks,
   MemorySettings,
   RecordingChat,
   RecordingResponder,
@@ -43,12 +43,14 @@ let index: MemoryIndex;
 let credentials: MemoryCredentials;
 let dispatcher: Dispatcher;
 let hasDefaultKey: boolean;
+let locks: MemoryReactionLocks;
 
 beforeEach(() => {
   queue = new MemoryQueue();
   chat = new RecordingChat();
   index = new MemoryIndex();
   credentials = new MemoryCredentials();
+  locks = new MemoryReactionLocks();
   hasDefaultKey = true;
   const services: CommandServices = {
     queue,
@@ -57,6 +59,7 @@ beforeEach(() => {
     settings: new MemorySettings(),
     credentials,
     messageIndex: index,
+    reactionLocks: locks,
     providers: { krea: { id: 'krea', displayName: 'Krea' } as never },
     hasDefaultCredentials: () => hasDefaultKey,
     canStoreCredentials: true,
@@ -73,32 +76,23 @@ function generate(text: string, id = 'trigger-1', extra: Partial<Invocation> = {
   return { kind: 'command', id, platform: 'slack', workspaceId: 'T1', actor: ALICE, conversation: CHANNEL, receivedAt: 0, command: 'generate', text, attachments: [], ...extra } as Invocation;
 }
 
-function buttons(blocks: Block[]) {
-  return blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
-}
-
 describe('/generate', () => {
-  it('posts a status message with a Cancel button, opens its thread and enqueues one job', async () => {
+  it('enqueues one job placed in the channel; the job posts its own status message', async () => {
     const r = new RecordingResponder();
     await dispatcher.dispatch(generate('a red fox at dawn --ar 16:9 --seed 42'), r);
     expect(r.replies).toEqual([]);
-    expect(chat.posts).toHaveLength(1);
-    const status = chat.posts[0]!;
-    expect(status.to).toEqual(CHANNEL);
-    expect(buttons(status.view.blocks).map((b) => b.action)).toContain('cancel');
-    expect(status.view.text).toContain('a red fox at dawn');
-    expect(chat.threads).toEqual([status.ref]);
+    // Enqueue first: the status message (with its Cancel button) comes from the job's announce step.
+    expect(chat.posts).toHaveLength(0);
     const [job] = [...queue.jobs.values()];
+    expect(job?.step).toBe('announce');
+    expect(job?.placement).toEqual({ kind: 'here', conversation: CHANNEL });
     expect(job?.request).toMatchObject({ provider: 'krea', modelId: 'image/bfl/flux-1-dev', prompt: 'a red fox at dawn', seed: 42 });
     // flux takes width/height only: 16:9 arrives as a landscape size.
     expect(job!.request.width! / job!.request.height!).toBeCloseTo(16 / 9, 1);
-    expect(job?.thread).toEqual({ ...CHANNEL, threadId: status.ref.messageId });
-    expect(await index.lookup(status.ref)).toMatchObject({ role: 'status', jobId: job?.id, requesterId: 'UALICE' });
   });
 
-  it('makes one job and one status message when the platform delivers the same command three times', async () => {
+  it('makes one job when the platform delivers the same command three times', async () => {
     for (let i = 0; i < 3; i++) await dispatcher.dispatch(generate('a red fox'), new RecordingResponder());
-    expect(chat.posts).toHaveLength(1);
     expect(queue.jobs.size).toBe(1);
   });
 
@@ -136,13 +130,16 @@ describe('/generate', () => {
 });
 
 describe('Cancel', () => {
+  const status = { ...CHANNEL, messageId: 'status-1' };
   async function started() {
     await dispatcher.dispatch(generate('a red fox'), new RecordingResponder());
     const [job] = [...queue.jobs.values()];
+    // What the job's announce step does: post the status message and index it.
+    await index.remember(status, { jobId: job!.id, role: 'status', requesterId: job!.requester.userId, media: [] });
     return job!;
   }
   const click = (jobId: string, actor: typeof ALICE, id: string): Invocation =>
-    ({ kind: 'action', id, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, action: { action: 'cancel', jobId }, message: chat.posts[0]!.ref }) as Invocation;
+    ({ kind: 'action', id, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, action: { action: 'cancel', jobId }, message: status }) as Invocation;
 
   it('is refused to someone else and honoured for the requester and for an admin', async () => {
     const job = await started();
@@ -162,7 +159,7 @@ describe('Cancel', () => {
 
   it('works with the ❌ reaction on the status message', async () => {
     const job = await started();
-    const react: Invocation = { kind: 'reaction', id: 'reaction:C1:m1:x', platform: 'slack', workspaceId: 'T1', actor: ALICE, conversation: CHANNEL, receivedAt: 0, emoji: 'x', message: chat.posts[0]!.ref };
+    const react: Invocation = { kind: 'reaction', id: 'evt:x1', platform: 'slack', workspaceId: 'T1', actor: ALICE, conversation: CHANNEL, receivedAt: 0, emoji: 'x', message: status };
     await dispatcher.dispatch(react, new RecordingResponder());
     expect(queue.cancels.map((c) => c.jobId)).toEqual([job.id]);
   });
@@ -171,11 +168,12 @@ describe('Cancel', () => {
 describe('🎬 reactions', () => {
   const image = { url: 'https://files.slack.com/files-pri/T1-F1/fox.png', source: 'slack' as const, name: 'fox.png', mimeType: 'image/png', sizeBytes: 1000 };
   const userMessage = { ...CHANNEL, messageId: '1700000000.000100' };
+  let n = 0;
   const react = (actor: typeof ALICE): Invocation => ({
-    kind: 'reaction', id: `reaction:C1:${userMessage.messageId}:clapper`, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, emoji: 'clapper', message: userMessage,
+    kind: 'reaction', id: `evt:${++n}`, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, emoji: 'clapper', message: userMessage,
   });
 
-  it("animates a user's image in that message's thread, with the image as the start image, once for several people", async () => {
+  it("animates a user's image in that message's thread, with the image as the start image, once while it runs", async () => {
     chat.messageMedia.set(userMessage.messageId, [image]);
     await dispatcher.dispatch(react(ALICE), new RecordingResponder());
     await dispatcher.dispatch(react(BOB), new RecordingResponder());
@@ -184,14 +182,34 @@ describe('🎬 reactions', () => {
     expect(job?.request.kind).toBe('video');
     expect(job?.request.modelId).toBe('video/google/veo-3.1-fast');
     expect(job?.request.inputs).toEqual([{ role: 'start_image', media: image }]);
-    expect(chat.threads).toEqual([userMessage]);
-    expect(chat.posts[0]?.to).toEqual({ ...CHANNEL, threadId: userMessage.messageId });
+    expect(job?.placement).toEqual({ kind: 'thread-of', message: userMessage });
+  });
+
+  it('starts a new animation once the previous one has ended', async () => {
+    chat.messageMedia.set(userMessage.messageId, [image]);
+    await dispatcher.dispatch(react(ALICE), new RecordingResponder());
+    const [first] = [...queue.jobs.values()];
+    queue.jobs.set(first!.id, { ...first!, outcome: { state: 'failed', outputs: [], charged: 'no', finishedAt: 1 } });
+    await dispatcher.dispatch(react(ALICE), new RecordingResponder());
+    expect(queue.jobs.size).toBe(2);
+  });
+
+  it('a refused 🎬 holds nothing: once the key is connected, the same person can react again', async () => {
+    chat.messageMedia.set(userMessage.messageId, [image]);
+    hasDefaultKey = false;
+    const refused = new RecordingResponder();
+    await dispatcher.dispatch(react(ALICE), refused);
+    expect(refused.text).toMatch(/No Krea API key/);
+    expect(locks.locks.size).toBe(0);
+    await credentials.set(W, 'krea', { apiKey: 'k-123' });
+    await dispatcher.dispatch(react(ALICE), new RecordingResponder());
+    expect(queue.jobs.size).toBe(1);
   });
 
   it("reads the bot's own results from the index, without a history call", async () => {
     const result = { ...CHANNEL, threadId: 'm1', messageId: 'r1' };
     await index.remember(result, { jobId: 'g-old', role: 'result', requesterId: 'UALICE', media: [image] });
-    await dispatcher.dispatch({ ...react(BOB), id: 'reaction:C1:r1:clapper', message: result } as Invocation, new RecordingResponder());
+    await dispatcher.dispatch({ ...react(BOB), message: result } as Invocation, new RecordingResponder());
     expect(chat.fetched).toEqual([]);
     expect([...queue.jobs.values()][0]?.request.inputs[0]?.media).toEqual(image);
   });

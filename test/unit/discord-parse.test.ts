@@ -94,11 +94,11 @@ describe('Discord reactions → Invocations', () => {
   const event = (userId: string, extra: Partial<Parameters<typeof parseReaction>[0]> = {}) =>
     parseReaction({ guildId: 'g1', channelId: 'c1', messageId: 'm1', emoji: { name: '🎬', id: null }, user: { id: userId }, permissions: null, receivedAt: 5, ...extra });
 
-  it('several people reacting 🎬 on one message make one invocation id (one job)', () => {
+  it('each reaction is its own invocation (one job per message is the reaction lock\'s job)', () => {
     const a = event('u1', { message: message() });
     const b = event('u2', { message: message() });
-    expect(a.id).toBe('reaction:c1:m1:clapper');
-    expect(b.id).toBe(a.id);
+    expect(a.id).toBe('reaction:c1:m1:clapper:u1:5');
+    expect(b.id).not.toBe(a.id);
     expect(a).toMatchObject({ kind: 'reaction', emoji: 'clapper', authorId: 'u9', message: { channelId: 'c1', messageId: 'm1' } });
     expect(a.media).toEqual([imagesOfMessage(message())[0]]);
   });

@@ -1,0 +1,58 @@
+/**
+ * announce: the job already exists, so now its status message is posted (in the conversation,
+ * with a thread opened on it, or in the thread of the message it works on). Posting after the
+ * enqueue means a failure can never leave a "Queued" message with a dead Cancel button; a status
+ * message that cannot be posted at all (the bot is not in the channel) becomes a DM that says what
+ * to do, and the job ends before anything is spent.
+ */
+import { PlatformError } from '../../src/errors.js';
+import type { ConversationRef, MessageRef } from '../../src/model.js';
+import { renderStatusView } from '../../src/progress.js';
+import { textView } from '../../src/view.js';
+import type { StepResult, Turn } from './turn.js';
+
+function threadName(turn: Turn): string {
+  const r = turn.job.request;
+  const base = r.prompt.trim() || (r.kind === 'video' ? 'Animation' : r.kind === 'enhance' ? 'Upscale' : 'Generation');
+  return base.length > 90 ? `${base.slice(0, 89)}…` : base;
+}
+
+export function notInChannelMessage(platform: string): string {
+  return platform === 'slack'
+    ? 'I can’t post in that channel yet. Invite me with `/invite @genbot` (or ask an admin to), then try again. Nothing was charged.'
+    : 'I don’t have permission to post in that channel. Ask a server admin to let me View Channel, Send Messages, Create Public Threads and Attach Files there, then try again. Nothing was charged.';
+}
+
+export async function announce(turn: Turn): Promise<StepResult> {
+  const job = turn.job;
+  if (job.statusMessage && job.thread) return { kind: 'next', step: 'submit' };
+  const placement = job.placement;
+  if (!placement) throw new Error('job has neither a status message nor a placement');
+  const platform = await turn.platform();
+  const view = renderStatusView(job, { phase: 'queued' }, turn.now());
+
+  try {
+    let status: MessageRef | undefined = job.statusMessage;
+    let thread: ConversationRef;
+    if (placement.kind === 'here') {
+      const here = placement.conversation;
+      // Saved at once: a crash before the thread is opened must not post a second status message.
+      if (!status) {
+        status = await platform.post(here, view, turn.runtime.stopping);
+        await turn.handle.save({ statusMessage: status });
+      }
+      thread = here.threadId ? here : await platform.openThread(status, threadName(turn), turn.runtime.stopping);
+    } else {
+      thread = await platform.openThread(placement.message, threadName(turn), turn.runtime.stopping);
+      status ??= await platform.post(thread, view, turn.runtime.stopping);
+    }
+    await turn.handle.save({ statusMessage: status, thread });
+    await turn.deps.messageIndex.remember(status, { jobId: job.id, role: 'status', requesterId: job.requester.userId, media: [] });
+    return { kind: 'next', step: 'submit' };
+  } catch (err) {
+    if (!(err instanceof PlatformError) || (err.code !== 'forbidden' && err.code !== 'not_found')) throw err;
+    const message = notInChannelMessage(job.workspace.platform);
+    await platform.directMessage(job.workspace, job.requester.userId, textView(message), turn.runtime.stopping).catch((dmErr: unknown) => turn.log.warn({ err: dmErr }, 'could not tell the requester by DM either'));
+    return { kind: 'end', outcome: { state: 'failed', message, outputs: [], charged: 'no', reason: 'not_in_channel' } };
+  }
+}

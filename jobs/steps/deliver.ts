@@ -1,0 +1,147 @@
+/**
+ * deliver: a paid result is never thrown away. Each output is fetched and uploaded to the thread
+ * once (progress saved after each); a 503 or a timeout is retried with backoff for hours, not
+ * seconds; a file too big for the platform becomes a link; an output gone for good at the
+ * provider is reported, not retried; and if the bot may no longer post in the channel, the
+ * results go to the requester by DM. The job's deadline does not apply here.
+ */
+import { PlatformError } from '../../src/errors.js';
+import type { JobResults } from '../../src/generation.js';
+import type { MediaFile, MediaRef, MessageRef } from '../../src/model.js';
+import type { ChatPlatform } from '../../src/ports.js';
+import { textView } from '../../src/view.js';
+import { isInfrastructureError, isRetryableFetch } from '../classify-error.js';
+import { outputFile, withSize } from '../media-files.js';
+import type { StepResult, Turn } from './turn.js';
+
+export const DEFAULT_DELIVERY_WINDOW_MS = 6 * 3600_000;
+const MAX_DELIVERY_BACKOFF_MS = 5 * 60_000;
+
+type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden' };
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+export async function deliver(turn: Turn): Promise<StepResult> {
+  const results = turn.job.results;
+  if (!results) return { kind: 'next', step: 'poll' }; // a version 1 job: poll once more to learn them
+  const platform = await turn.platform();
+  const thread = turn.job.thread!;
+  await turn.show({ phase: 'delivering' });
+  const limit = await platform.maxUploadBytes(thread, turn.runtime.stopping);
+
+  const delivered = new Set(turn.job.delivered);
+  const gone = new Set(turn.job.undeliverable);
+  const finalOutputs: MediaRef[] = [...results.outputs];
+  let later: unknown;
+  for (const [index, output] of results.outputs.entries()) {
+    if (delivered.has(index) || gone.has(index)) continue;
+    const attempt = await deliverOne(turn, platform, index, output, limit);
+    if (attempt.kind === 'forbidden') return deliverByDm(turn, platform, results);
+    if (attempt.kind === 'later') {
+      later = attempt.err;
+      continue;
+    }
+    if (attempt.kind === 'gone') gone.add(index);
+    else {
+      finalOutputs[index] = attempt.media;
+      delivered.add(index);
+      await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
+    }
+    // Recorded right after each output: a re-run after a stall skips what is already posted.
+    await turn.handle.save({ delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs } });
+  }
+
+  if (later !== undefined) {
+    const window = turn.deps.limits.deliveryWindowMs ?? DEFAULT_DELIVERY_WINDOW_MS;
+    if (turn.now() - (turn.job.completedAt ?? turn.now()) < window) {
+      turn.log.warn({ err: later, retries: turn.job.retries }, 'delivery will be retried');
+      const ms = Math.min(MAX_DELIVERY_BACKOFF_MS, 2000 * 2 ** turn.job.retries);
+      await turn.handle.save({ retries: turn.job.retries + 1 });
+      return { kind: 'wait', ms: Math.round(ms * turn.scale) };
+    }
+    // Hours of trying: hand over the provider's links rather than nothing.
+    for (const [index, output] of results.outputs.entries()) {
+      if (delivered.has(index) || gone.has(index)) continue;
+      await platform.post(thread, textView(`Result ${index + 1} could not be uploaded here: [download it from the provider](${output.url}) while the link lasts.`), turn.runtime.stopping);
+      delivered.add(index);
+    }
+    await turn.handle.save({ delivered: [...delivered] });
+  }
+
+  if (results.text && !turn.job.textDelivered) {
+    await platform.post(thread, textView(results.text), turn.runtime.stopping);
+    await turn.handle.save({ textDelivered: true });
+  }
+  return finish(turn, { ...results, outputs: finalOutputs.filter((_, i) => delivered.has(i)) }, gone.size);
+}
+
+async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, output: MediaRef, limit: number): Promise<Attempt> {
+  const { deps } = turn;
+  const thread = turn.job.thread!;
+  let fetched: MediaFile | undefined;
+  try {
+    fetched = await deps.fetchMedia(output, deps.limits.maxOutputBytes, turn.runtime.stopping);
+  } catch (err) {
+    if (isTooLarge(err)) fetched = undefined;
+    else if (isRetryableFetch(err) || isInfrastructureError(err)) return { kind: 'later', err };
+    else {
+      turn.log.warn({ err, index }, 'an output is gone at the provider');
+      return { kind: 'gone' };
+    }
+  }
+  const media = fetched ? withSize(output, fetched.bytes) : output;
+  try {
+    if (!fetched || fetched.bytes.length > limit) return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
+    const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn) };
+    const uploaded = await platform.upload(thread, [file], {}, turn.runtime.stopping);
+    return { kind: 'posted', media, message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
+  } catch (err) {
+    if (err instanceof PlatformError && err.code === 'too_large') return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
+    if (err instanceof PlatformError && (err.code === 'forbidden' || err.code === 'not_found')) return { kind: 'forbidden' };
+    if (err instanceof PlatformError && err.code === 'invalid_auth') throw err;
+    return { kind: 'later', err };
+  }
+}
+
+function altText(turn: Turn): string {
+  const prompt = turn.job.request.prompt.trim();
+  return (prompt || (turn.job.request.kind === 'video' ? 'Generated video' : 'Generated image')).slice(0, 1000);
+}
+
+function isTooLarge(err: unknown): boolean {
+  const e = err as { name?: unknown; reason?: unknown };
+  return e?.name === 'TooLargeError' || e?.reason === 'too_large';
+}
+
+function postLink(turn: Turn, platform: ChatPlatform, index: number, media: MediaRef): Promise<MessageRef> {
+  const size = media.sizeBytes ? ` (${mb(media.sizeBytes)})` : '';
+  const note = `Result ${index + 1} is too large to upload here${size}: [download it](${media.url}). The link expires after a while, so save it.`;
+  return platform.post(turn.job.thread!, { text: note, blocks: [{ type: 'text', text: note }] }, turn.runtime.stopping);
+}
+
+/** The bot may not post in the channel any more: the results go to the requester privately. */
+async function deliverByDm(turn: Turn, platform: ChatPlatform, results: JobResults): Promise<StepResult> {
+  const links = results.outputs.map((o, i) => `[result ${i + 1}](${o.url})`).join(', ');
+  const invite = turn.job.workspace.platform === 'slack' ? 'invite me back with `/invite @genbot`' : 'give me back permission to post there';
+  const message = `I could not post your results in the channel (I was removed or lost access). Here they are while the links last: ${links}. To use me there again, ${invite}.`;
+  try {
+    await platform.directMessage(turn.job.workspace, turn.job.requester.userId, textView(message), turn.runtime.stopping);
+  } catch (err) {
+    turn.log.warn({ err }, 'could not send the results by DM either');
+  }
+  return { kind: 'end', outcome: { state: 'succeeded', message, outputs: results.outputs, charged: 'yes', reason: 'not_in_channel', ...(results.cost ? { cost: results.cost } : {}) } };
+}
+
+function finish(turn: Turn, results: JobResults, gone: number): StepResult {
+  const notes: string[] = [];
+  const missing = turn.job.missingBatches;
+  if (missing > 0) notes.push(`${missing} of the requested results failed at the provider (those are not charged).`);
+  if (gone > 0) notes.push(`${gone} result${gone === 1 ? '' : 's'} could not be downloaded from the provider.`);
+  const message = notes.join(' ') || undefined;
+  const base = { outputs: results.outputs, charged: 'yes' as const, ...(results.cost ? { cost: results.cost } : {}), ...(results.text ? { text: results.text } : {}), ...(message ? { message } : {}) };
+  if (results.outputs.length === 0 && !results.text) {
+    const failed = 'The provider finished (and charged) the job, but its files could no longer be downloaded. Please try again.';
+    return { kind: 'end', outcome: { ...base, state: 'failed', message: failed, reason: 'outputs_gone' } };
+  }
+  return { kind: 'end', outcome: { ...base, state: 'succeeded' } };
+}

@@ -1,0 +1,57 @@
+/**
+ * finalize: the outcome is saved; now give back what the job held (its slot, its place in line,
+ * its reaction lock) exactly once, wake the jobs that can now run, and make the final status
+ * edit. The edit is retried on its own (a rate limit must not leave a dead Cancel button behind),
+ * and a status message the user deleted, or a channel the bot left, is recorded, not fatal.
+ */
+import { PlatformError } from '../../src/errors.js';
+import type { JobOutcome } from '../../src/generation.js';
+import type { ProgressState } from '../../src/progress.js';
+import { retryDelayMs } from '../poll-schedule.js';
+import { cancelOperations } from './cancel.js';
+import type { StepResult, Turn } from './turn.js';
+
+/** Attempts at the final edit before it is given up (spread over about an hour by the backoff). */
+const MAX_FINAL_EDITS = 40;
+
+export function finalProgress(outcome: JobOutcome): ProgressState {
+  const phase = outcome.state;
+  return {
+    phase,
+    charged: outcome.charged,
+    ...(outcome.message ? { message: outcome.message } : {}),
+    ...(outcome.cancelledBy ? { cancelledBy: outcome.cancelledBy } : {}),
+    ...(phase === 'succeeded' ? { outputCount: outcome.outputs.length } : {}),
+    ...(outcome.cost ? { cost: outcome.cost } : {}),
+  };
+}
+
+export async function finalize(turn: Turn): Promise<StepResult> {
+  const { job, runtime, deps } = turn;
+  const outcome = job.outcome!;
+  if (!job.released) {
+    // A job ended by the repair (it kept crashing) may still run at the provider: stop it there.
+    if (outcome.reason === 'crashed' && job.operations.length > 0) await cancelOperations(turn).catch((err: unknown) => turn.log.warn({ err }, 'could not cancel after a crash'));
+    const settings = await turn.settings();
+    const wake = await runtime.line.release(job.workspace, job.id, settings.maxConcurrentJobs);
+    await runtime.state.settled(job.request.provider, job.id);
+    if (job.reactionLock) await deps.reactionLocks?.release(job.workspace, job.reactionLock.key, job.reactionLock.token);
+    await turn.handle.save({ released: true });
+    deps.metrics.jobFinished(job.request.provider, outcome.state, outcome.finishedAt - job.createdAt);
+    await runtime.wake(wake.filter((id) => id !== job.id));
+  }
+  if (!job.statusMessage) return { kind: 'next', step: 'done' };
+  try {
+    await turn.show(finalProgress(outcome), true);
+    return { kind: 'next', step: 'done', patch: { retries: 0, finalEditError: undefined } };
+  } catch (err) {
+    const code = err instanceof PlatformError ? err.code : 'other';
+    const retryable = code === 'rate_limited' || code === 'other';
+    if (retryable && turn.job.retries < MAX_FINAL_EDITS) {
+      await turn.handle.save({ retries: turn.job.retries + 1, finalEditError: code });
+      return { kind: 'wait', ms: retryDelayMs(Math.min(turn.job.retries, 6), err instanceof PlatformError ? err.retryAfterMs : undefined, turn.scale) };
+    }
+    turn.log.warn({ err }, 'the final status edit was given up');
+    return { kind: 'next', step: 'done', patch: { finalEditError: code } };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The sweeper: every minute (a BullMQ job scheduler, so one run per minute across all
+ * processes), it reconciles each workspace's running set, line and active set with BullMQ's real
+ * job states, and repairs what a crash or a bug left behind: ids of jobs that no longer exist are
+ * dropped, jobs BullMQ failed without an outcome are resumed or ended (./repair.ts), and parked
+ * jobs are woken when slots are free but their wake was lost.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { GenerationJob } from '../src/generation.js';
+import type { Logger } from '../src/logger.js';
+import type { SettingsStore } from '../src/ports.js';
+import { createJobLine } from './job-line.js';
+import { jobKeys, MAINTENANCE_QUEUE_NAME, workspaceFromMember, workspaceMember } from './keys.js';
+import { repairJob } from './repair.js';
+import { wakeJob } from './worker.js';
+
+export const SWEEP_EVERY_MS = 60_000;
+/** In-flight submit marks older than this belong to crashed turns: reconciliation ignores them. */
+const STALE_INFLIGHT_MS = 3600_000;
+
+export interface SweepReport {
+  workspaces: number;
+  dropped: number;
+  repaired: number;
+  woken: number;
+}
+
+export interface SweeperOptions {
+  redis: Redis;
+  prefix: string;
+  queue: Queue;
+  settings: SettingsStore;
+  logger: Logger;
+  providers: string[];
+}
+
+export async function sweepOnce(options: SweeperOptions): Promise<SweepReport> {
+  const { redis, prefix, queue, settings, logger } = options;
+  const keys = jobKeys(prefix);
+  const line = createJobLine(redis, prefix);
+  const report: SweepReport = { workspaces: 0, dropped: 0, repaired: 0, woken: 0 };
+  for (const member of await redis.smembers(keys.workspaces())) {
+    const workspace = workspaceFromMember(member);
+    if (!workspace) continue;
+    report.workspaces++;
+    const sets = [keys.running(workspace), keys.active(workspace)];
+    const [running, active, waiting] = await Promise.all([redis.smembers(sets[0]!), redis.smembers(sets[1]!), redis.zrange(keys.line(workspace), 0, -1)]);
+    for (const id of new Set([...running, ...active, ...waiting])) {
+      const job = await queue.getJob(id);
+      const state = job ? await job.getState() : 'missing';
+      if (!job || state === 'unknown' || state === 'missing') {
+        await redis.multi().srem(sets[0]!, id).srem(sets[1]!, id).zrem(keys.line(workspace), id).exec();
+        report.dropped++;
+        continue;
+      }
+      if (state !== 'completed' && state !== 'failed') continue;
+      const parsed = GenerationJob.safeParse(job.data);
+      if (parsed.success && parsed.data.step !== 'done') {
+        if ((await repairJob(queue, job, logger)) !== 'ignored') report.repaired++;
+      } else {
+        await redis.multi().srem(sets[0]!, id).srem(sets[1]!, id).zrem(keys.line(workspace), id).exec();
+        report.dropped++;
+      }
+    }
+    const { maxConcurrentJobs } = await settings.get(workspace);
+    const free = maxConcurrentJobs - (await redis.scard(sets[0]!));
+    if (free > 0) for (const id of await line.heads(workspace, free)) if (await wakeJob(queue, id)) report.woken++;
+    const empty = (await redis.scard(sets[0]!)) + (await redis.scard(sets[1]!)) + (await redis.zcard(keys.line(workspace))) === 0;
+    if (empty) await redis.srem(keys.workspaces(), workspaceMember(workspace));
+  }
+  for (const provider of options.providers) await redis.zremrangebyscore(keys.inflight(provider), '-inf', Date.now() - STALE_INFLIGHT_MS);
+  if (report.dropped + report.repaired + report.woken > 0) logger.info(report, 'sweeper repaired the job bookkeeping');
+  return report;
+}
+
+export interface Sweeper {
+  close(): Promise<void>;
+}
+
+/** Schedules the sweep (idempotent across processes) and runs it in this process. */
+export async function startSweeper(options: SweeperOptions & { connection: Redis; everyMs?: number }): Promise<Sweeper> {
+  const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection: options.redis, prefix: options.prefix });
+  await maintenance.upsertJobScheduler('sweep', { every: options.everyMs ?? SWEEP_EVERY_MS }, { name: 'sweep', opts: { removeOnComplete: 10, removeOnFail: 10 } });
+  const worker = new Worker(MAINTENANCE_QUEUE_NAME, async () => sweepOnce(options), { connection: options.connection, prefix: options.prefix, concurrency: 1 });
+  worker.on('error', (err) => options.logger.warn({ err }, 'sweeper error'));
+  return {
+    async close() {
+      await worker.close();
+      await maintenance.close();
+    },
+  };
+}
