@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/helpers/redis-url.ts'],
+    files: ['src/config.ts', 'test/helpers/redis-url.ts', 'test/helpers/fuzz-runs.ts', 'test/helpers/chaos-mode.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );
