@@ -15,6 +15,10 @@ export const jobKeys = (prefix: string) => ({
   running: (w: WorkspaceRef) => `${prefix}:gen:running:${ws(w)}`,
   /** Jobs of a workspace waiting for a slot, scored by when they asked (first come, first served). */
   line: (w: WorkspaceRef) => `${prefix}:gen:line:${ws(w)}`,
+  /** Every job of a workspace, finished ones too (scored by creation), so an uninstall can delete them all. */
+  jobs: (w: WorkspaceRef) => `${prefix}:gen:jobs:${ws(w)}`,
+  /** Jobs a purge could not remove while a worker held them: the sweeper removes them. */
+  purged: () => `${prefix}:gen:purged`,
   /** Workspaces with unfinished jobs, `platform:id` members: what the sweeper walks. */
   workspaces: () => `${prefix}:gen:workspaces`,
   /** Provider job id → our job id: a webhook finds its job, and a listed job is known to be ours. */

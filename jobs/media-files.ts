@@ -39,7 +39,9 @@ export function outputFile(bytes: Uint8Array, prompt: string, index: number, dec
   return { name: fileNameFor(prompt, index, EXT[mimeType] ?? 'bin'), mimeType, bytes };
 }
 
-export function withSize(media: MediaRef, bytes: Uint8Array): MediaRef {
-  const size = pngSize(bytes);
-  return { ...media, sizeBytes: bytes.length, mimeType: sniffMime(bytes) ?? media.mimeType, ...(size ?? {}) } as MediaRef;
+/** The output as delivered: its real size, type and (from the fetched file) dimensions. */
+export function withSize(media: MediaRef, file: MediaFile): MediaRef {
+  const size = file.width && file.height ? { width: file.width, height: file.height } : pngSize(file.bytes);
+  const mimeType = file.mimeType !== 'application/octet-stream' ? file.mimeType : (sniffMime(file.bytes) ?? media.mimeType);
+  return { ...media, sizeBytes: file.bytes.length, ...(mimeType ? { mimeType } : {}), ...(size ?? {}) } as MediaRef;
 }

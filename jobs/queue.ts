@@ -35,7 +35,14 @@ export function createGenerationQueue(options: GenerationQueueOptions): BullGene
       const first = (await connection.set(keys.created(job.id), '1', 'EX', KEEP_FINISHED.age, 'NX')) === 'OK';
       if (!first) return { created: false };
       try {
-        await connection.multi().sadd(keys.active(job.workspace), job.id).sadd(keys.workspaces(), workspaceMember(job.workspace)).exec();
+        await connection
+          .multi()
+          .sadd(keys.active(job.workspace), job.id)
+          .sadd(keys.workspaces(), workspaceMember(job.workspace))
+          .zadd(keys.jobs(job.workspace), job.createdAt, job.id)
+          // Finished jobs are kept a week: so is their entry here.
+          .zremrangebyscore(keys.jobs(job.workspace), '-inf', job.createdAt - KEEP_FINISHED.age * 1000)
+          .exec();
         await queue.add('generate', job, {
           jobId: job.id,
           attempts: TURN_ATTEMPTS,

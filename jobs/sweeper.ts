@@ -69,6 +69,14 @@ export async function sweepOnce(options: SweeperOptions): Promise<SweepReport> {
     const empty = (await redis.scard(sets[0]!)) + (await redis.scard(sets[1]!)) + (await redis.zcard(keys.line(workspace))) === 0;
     if (empty) await redis.srem(keys.workspaces(), workspaceMember(workspace));
   }
+  for (const id of await redis.smembers(keys.purged())) {
+    const job = await queue.getJob(id);
+    if (!job) await redis.srem(keys.purged(), id);
+    else if (await job.remove().then(() => true, () => false)) {
+      await redis.srem(keys.purged(), id);
+      report.dropped++;
+    }
+  }
   for (const provider of options.providers) await redis.zremrangebyscore(keys.inflight(provider), '-inf', Date.now() - STALE_INFLIGHT_MS);
   if (report.dropped + report.repaired + report.woken > 0) logger.info(report, 'sweeper repaired the job bookkeeping');
   return report;

@@ -15,20 +15,35 @@ const url = (example: string) =>
 const optionalUrl = (example: string) =>
   optionalString.pipe(url(example).optional());
 
-/** 32 bytes, given as 64 hex characters or as base64. */
-const encryptionKey = optionalString.transform((value, ctx) => {
-  if (value === undefined) return undefined;
+function keyBytes(value: string): Buffer | undefined {
   let bytes: Buffer | undefined;
   if (/^[0-9a-fA-F]{64}$/.test(value)) bytes = Buffer.from(value, 'hex');
   else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) bytes = Buffer.from(value, 'base64');
-  if (!bytes || bytes.length !== 32) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be 32 bytes: 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
-    });
+  return bytes && bytes.length === 32 ? bytes : undefined;
+}
+
+const KEY_MESSAGE = 'must be 32 bytes: 64 hex characters or base64 (generate one with `openssl rand -hex 32`)';
+
+/** 32 bytes, given as 64 hex characters or as base64. */
+const encryptionKey = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const bytes = keyBytes(value);
+  if (!bytes) {
+    ctx.addIssue({ code: 'custom', message: KEY_MESSAGE });
     return z.NEVER;
   }
   return bytes;
+});
+
+/** Keys being rotated out, comma-separated: values sealed with them still open, and are sealed again with the current key. */
+const previousKeys = optionalString.transform((value, ctx) => {
+  if (value === undefined) return [];
+  const keys = value.split(',').map((v) => v.trim()).filter(Boolean).map(keyBytes);
+  if (keys.some((k) => k === undefined)) {
+    ctx.addIssue({ code: 'custom', message: `each comma-separated key ${KEY_MESSAGE}` });
+    return z.NEVER;
+  }
+  return keys as Buffer[];
 });
 
 const port = z.coerce
@@ -43,6 +58,7 @@ export const SECRET_VARIABLES = [
   'KREV_API_KEY',
   'KPAINTER_API_KEY',
   'BOT_ENCRYPTION_KEY',
+  'BOT_ENCRYPTION_KEY_PREVIOUS',
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -70,6 +86,7 @@ const schema = z.object({
   /** Key prefix for everything in Redis; use a hash tag like {genbot} on Redis Cluster. */
   REDIS_PREFIX: z.string().min(1).default('genbot'),
   BOT_ENCRYPTION_KEY: encryptionKey,
+  BOT_ENCRYPTION_KEY_PREVIOUS: previousKeys,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   JOB_DEADLINE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   MAX_INPUT_MB: z.coerce.number().positive().max(75).default(20),
@@ -149,6 +166,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (has('SLACK_CLIENT_ID') && !has('BOT_ENCRYPTION_KEY')) {
     problems.push("BOT_ENCRYPTION_KEY: required to store workspaces' bot tokens encrypted (generate one with `openssl rand -hex 32`)");
+  }
+  if (has('BOT_ENCRYPTION_KEY_PREVIOUS') && !has('BOT_ENCRYPTION_KEY')) {
+    problems.push('BOT_ENCRYPTION_KEY_PREVIOUS: only used together with BOT_ENCRYPTION_KEY (the new key)');
   }
   if (has('DISCORD_TOKEN') && !has('DISCORD_APPLICATION_ID')) {
     problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');

@@ -56,11 +56,13 @@ export const MediaRef = z.object({
 });
 export type MediaRef = z.infer<typeof MediaRef>;
 
-/** Bytes in memory, never in job data. */
+/** Bytes in memory, never in job data. Width and height when the bytes were read as an image. */
 export interface MediaFile {
   name: string;
   mimeType: string;
   bytes: Uint8Array;
+  width?: number;
+  height?: number;
 }
 
 export const MediaKind = z.enum(['image', 'video', 'enhance']);

@@ -26,8 +26,7 @@ export function createKeyValueStore({ redis, prefix }: StoreOptions): KeyValueSt
 /**
  * Values are sealed on the way in and opened on the way out. A value that no longer opens
  * (key rotated away, tampered) reads as absent, logged once per key, without the value.
- * A value sealed with a previous key is opened and read back as-is; it is sealed again with the
- * current key the next time it is written.
+ * A value sealed with a previous key is sealed again with the current key as it is read.
  */
 export function createEncryptedKeyValueStore(inner: KeyValueStore, box: SecretBox, logger?: Logger): KeyValueStore {
   const warned = new Set<string>();
@@ -40,6 +39,7 @@ export function createEncryptedKeyValueStore(inner: KeyValueStore, box: SecretBo
         warned.add(key);
         logger.warn({ key }, 'a stored secret could not be decrypted (was BOT_ENCRYPTION_KEY changed?); treating it as absent');
       }
+      if (value !== undefined && !box.isCurrent(sealed)) await inner.set(key, box.seal(value));
       return value;
     },
     async set(key, value, ttl) {

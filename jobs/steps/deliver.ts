@@ -89,7 +89,7 @@ async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, out
       return { kind: 'gone' };
     }
   }
-  const media = fetched ? withSize(output, fetched.bytes) : output;
+  const media = fetched ? withSize(output, fetched) : output;
   try {
     if (!fetched || fetched.bytes.length > limit) return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
     const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn) };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../../src/main/compose.js';
 import { decodeButtonId } from '../../src/view.js';
-import { messages, progressLabel, send, startLocalBot, waitForMessage } from '../helpers/local-bot.js';
+import { messages, playgroundFetch, progressLabel, send, startLocalBot, waitForMessage } from '../helpers/local-bot.js';
 
 let bot: RunningBot;
 beforeAll(async () => {
@@ -31,12 +31,19 @@ describe('local mode', () => {
     expect(right.status).toBe(200);
   });
 
+  it('with ADMIN_PASSWORD, the playground (which acts as an admin) asks for it', async () => {
+    expect((await fetch(`${bot.url}/`)).status).toBe(401);
+    expect((await fetch(`${bot.url}/api/messages`)).status).toBe(401);
+    expect((await fetch(`${bot.url}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"/genbot settings max_concurrent_jobs 50"}' })).status).toBe(401);
+    expect((await playgroundFetch(bot, `${bot.url}/api/messages`)).status).toBe(200);
+  });
+
   it('/generate posts a status message, updates it, delivers the image into its thread, and offers the final buttons', async () => {
     await send(bot, '/api/send', { text: '/generate a red fox at dawn --ar 16:9' });
     const done = await waitForMessage(bot, (m) => m.author === 'bot' && progressLabel(m) === 'Done');
     const result = await waitForMessage(bot, (m) => m.threadId === done.id && m.files.length > 0);
     expect(result.files[0]!.mimeType).toBe('image/png');
-    const png = Buffer.from(await (await fetch(result.files[0]!.url)).arrayBuffer());
+    const png = Buffer.from(await (await playgroundFetch(bot, result.files[0]!.url)).arrayBuffer());
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(decodeButtonId(buttonId(done, 'animate')!)).toMatchObject({ action: 'animate' });
     const metrics = await (await fetch(`${bot.url}/metrics`)).text();
@@ -49,8 +56,8 @@ describe('local mode', () => {
     const video = await waitForMessage(bot, (m) => m.threadId === done.id && m.files.some((f) => f.mimeType === 'video/mp4'), 30_000);
     expect(video.files[0]!.size).toBeGreaterThan(1000);
 
-    const png = Buffer.from(await (await fetch((await waitForMessage(bot, (m) => m.files.some((f) => f.mimeType === 'image/png'))).files[0]!.url)).arrayBuffer());
-    const uploaded = (await (await fetch(`${bot.url}/api/upload`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-filename': 'cat.png' }, body: png })).json()) as { id: string };
+    const png = Buffer.from(await (await playgroundFetch(bot, (await waitForMessage(bot, (m) => m.files.some((f) => f.mimeType === 'image/png'))).files[0]!.url)).arrayBuffer());
+    const uploaded = (await (await playgroundFetch(bot, `${bot.url}/api/upload`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-filename': 'cat.png' }, body: png })).json()) as { id: string };
     const posted = (await (await send(bot, '/api/send', { text: 'look at this', files: [uploaded.id] })).json()) as { id: string };
     await send(bot, '/api/react', { messageId: posted.id, emoji: 'clapper' });
     await send(bot, '/api/react', { messageId: posted.id, emoji: 'clapper' });
@@ -73,7 +80,7 @@ describe('local mode', () => {
     await send(bot, '/api/send', { text: '/generate <img src=x onerror=alert(1)> --arr 16:9' });
     const reply = await waitForMessage(bot, (m) => m.ephemeral === true && !!m.view?.text.includes('--arr'));
     expect(reply.view!.blocks[0]).toEqual({ type: 'text', text: 'Unknown flag `--arr`. Did you mean `--ar`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`.' });
-    const page = await (await fetch(`${bot.url}/`)).text();
+    const page = await (await playgroundFetch(bot, `${bot.url}/`)).text();
     expect(page).toContain('function esc(');
   });
 });

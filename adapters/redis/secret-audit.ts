@@ -1,0 +1,39 @@
+/**
+ * At start: how many stored secrets (workspaces' provider keys, Slack installations) open with
+ * the current key, with a previous key (they are sealed again on their next read), or with none.
+ * Unreadable records are reported, never deleted: putting the right key back recovers them.
+ */
+import type { SecretBox } from '../../src/crypto-box.js';
+import type { StoreOptions } from './keys.js';
+
+export interface SecretAudit {
+  current: number;
+  previous: number;
+  unreadable: number;
+}
+
+async function scanKeys(redis: StoreOptions['redis'], pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
+export async function auditStoredSecrets({ redis, prefix }: StoreOptions, box: SecretBox): Promise<SecretAudit> {
+  const audit: SecretAudit = { current: 0, previous: 0, unreadable: 0 };
+  const count = (sealed: string) => {
+    if (box.isCurrent(sealed)) audit.current++;
+    else if (box.open(sealed) !== undefined) audit.previous++;
+    else audit.unreadable++;
+  };
+  for (const key of await scanKeys(redis, `${prefix}:ws:*:credentials`)) for (const sealed of Object.values(await redis.hgetall(key))) count(sealed);
+  for (const key of await scanKeys(redis, `${prefix}:kv:slack:install:*`)) {
+    const sealed = await redis.get(key);
+    if (sealed) count(sealed);
+  }
+  return audit;
+}

@@ -1,0 +1,87 @@
+/**
+ * The generation providers: each one whose key is configured, and in local mode every one, backed
+ * by its simulator when no real key is set (the playground can try all three). Server-wide keys
+ * are the fallback credentials; a workspace's own key always wins.
+ */
+import { createKPainterProvider } from '../../../adapters/providers/kpainter/client.js';
+import { createKreaProvider } from '../../../adapters/providers/krea/client.js';
+import { createKrevProvider } from '../../../adapters/providers/krev/client.js';
+import { createModelCatalog } from '../../../adapters/providers/model-catalog.js';
+import type { Config } from '../../config.js';
+import type { ProviderId } from '../../generation.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../metrics-port.js';
+import type { GenerationProvider, ModelCatalog } from '../../ports.js';
+import type { Closers } from './closers.js';
+
+/** The simulators' token in local mode: any token works there; this one says what it is. */
+export const SIMULATOR_TOKEN = 'local-simulator';
+
+export interface ProviderParts {
+  providers: Partial<Record<ProviderId, GenerationProvider>>;
+  catalog: ModelCatalog;
+  /** Server-wide keys from the environment (or the simulators'), by provider. */
+  defaultKeys: Partial<Record<ProviderId, string>>;
+  /** Base URLs actually used, for the safe fetcher's trusted origins. */
+  urls: string[];
+  real: string[];
+  simulated: string[];
+  /** Local mode: shrinks polling to the simulators' speed. */
+  timeScale?: number;
+}
+
+export async function createProviders(config: Config, logger: Logger, metrics: Metrics, closers: Closers, simulatorMsPerSecond = 150): Promise<ProviderParts> {
+  const parts: ProviderParts = { providers: {}, catalog: undefined as unknown as ModelCatalog, defaultKeys: {}, urls: [], real: [], simulated: [] };
+  const simulate = async (name: string, start: () => Promise<{ url: string; close(): Promise<void> }>) => {
+    const sim = await start();
+    closers.add(`${name} simulator`, () => sim.close());
+    parts.simulated.push(`${name} API (simulator at ${sim.url})`);
+    parts.timeScale = Math.max(0.01, simulatorMsPerSecond / 1000);
+    return sim.url;
+  };
+  // Simulators are loaded only when used: the production image does not carry them.
+  const duration = (ms: number) => Math.min(15_000, Math.max(2_000, ms));
+
+  let kreaUrl = config.KREA_API_URL;
+  if (config.KREA_API_TOKEN) {
+    parts.defaultKeys.krea = config.KREA_API_TOKEN;
+    parts.real.push(`Krea API (${kreaUrl})`);
+  } else if (config.localMode) {
+    const { startKreaSimulator } = await import('../../../adapters/providers/krea/simulator/server.js');
+    kreaUrl = await simulate('Krea', () => startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.defaultKeys.krea = SIMULATOR_TOKEN;
+  }
+  parts.providers.krea = createKreaProvider({ baseUrl: kreaUrl, logger, metrics });
+  parts.urls.push(kreaUrl);
+
+  let krevUrl: string | undefined = config.KREV_API_URL;
+  if (config.KREV_API_KEY) {
+    parts.defaultKeys.krev = config.KREV_API_KEY;
+    parts.real.push(`Krev API (${krevUrl})`);
+  } else if (config.localMode) {
+    const { startKrevSimulator } = await import('../../../adapters/providers/krev/simulator/server.js');
+    krevUrl = await simulate('Krev', () => startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.defaultKeys.krev = SIMULATOR_TOKEN;
+  }
+  parts.providers.krev = createKrevProvider({ baseUrl: krevUrl, logger, metrics });
+  parts.urls.push(krevUrl);
+
+  let kpainterUrl = config.KPAINTER_API_URL;
+  if (config.KPAINTER_API_KEY) {
+    parts.defaultKeys.kpainter = config.KPAINTER_API_KEY;
+    parts.real.push(`KPainter API (${kpainterUrl})`);
+  } else if (config.localMode) {
+    const { startKPainterSimulator } = await import('../../../adapters/providers/kpainter/simulator/server.js');
+    kpainterUrl = await simulate('KPainter', () => startKPainterSimulator({ keys: [SIMULATOR_TOKEN], jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.defaultKeys.kpainter = SIMULATOR_TOKEN;
+  }
+  const catalogKey = parts.defaultKeys.kpainter;
+  parts.providers.kpainter = createKPainterProvider({ baseUrl: kpainterUrl, logger, metrics, ...(catalogKey ? { catalogKey } : {}) });
+  parts.urls.push(kpainterUrl);
+
+  parts.catalog = createModelCatalog({ sources: Object.values(parts.providers), logger });
+  for (const id of Object.keys(parts.providers) as ProviderId[]) {
+    void parts.catalog.list(id).catch((err: unknown) => logger.warn({ err, provider: id }, 'model catalog not loaded yet; will retry on use'));
+  }
+  return parts;
+}

@@ -1,0 +1,35 @@
+/** Redis: the configured one, the default address, or (local mode only) a private embedded one. */
+import type { Redis } from 'ioredis';
+import { createRedisConnection } from '../../../jobs/redis-connection.js';
+import type { Config } from '../../config.js';
+import { redisAnswers, startEmbeddedRedis } from '../embedded-redis.js';
+import type { Closers } from './closers.js';
+
+export interface RedisParts {
+  /** Commands (stores, queue producers). */
+  redis: Redis;
+  /** Blocking connection for BullMQ workers. */
+  bullConnection: Redis;
+  prefix: string;
+  /** What the banner says about Redis (the password is masked). */
+  note: string;
+}
+
+export async function connectRedis(config: Config, closers: Closers): Promise<RedisParts> {
+  let url = config.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let note = url.replace(/\/\/[^@]*@/, '//***@');
+  if (!config.REDIS_URL && !(await redisAnswers(url))) {
+    if (!config.localMode) throw new Error(`Redis does not answer at ${url}. Start one, or set REDIS_URL.`);
+    const embedded = await startEmbeddedRedis();
+    closers.add('embedded redis', () => embedded.stop());
+    url = embedded.url;
+    note = `embedded redis-server (${embedded.url}, data in ./data/redis)`;
+  }
+  const redis = createRedisConnection(url, { name: 'genbot' });
+  const bullConnection = createRedisConnection(url, { forWorker: true, name: 'genbot-worker' });
+  closers.add('redis', async () => {
+    redis.disconnect();
+    bullConnection.disconnect();
+  });
+  return { redis, bullConnection, prefix: config.REDIS_PREFIX, note };
+}

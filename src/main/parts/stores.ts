@@ -1,0 +1,37 @@
+/** The Redis stores behind the ports, with the secret box (current key plus any previous ones). */
+import { createEditBudget } from '../../../adapters/redis/edit-budget.js';
+import { createReactionLocks } from '../../../adapters/redis/reaction-locks.js';
+import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createMessageIndex, createSettingsStore } from '../../../adapters/redis/stores.js';
+import type { Config } from '../../config.js';
+import { createSecretBox, type SecretBox } from '../../crypto-box.js';
+import type { Logger } from '../../logger.js';
+import type { CredentialStore, DedupeStore, EditBudget, KeyValueStore, MessageIndex, ReactionLocks, SettingsStore } from '../../ports.js';
+import { systemClock } from '../../ports.js';
+import type { RedisParts } from './redis.js';
+
+export interface StoreParts {
+  box: SecretBox | undefined;
+  settings: SettingsStore;
+  credentials: CredentialStore;
+  messageIndex: MessageIndex;
+  reactionLocks: ReactionLocks;
+  dedupe: DedupeStore;
+  editBudget: EditBudget;
+  /** Sealed when a key is configured: Slack installations hold bot tokens. */
+  secrets: KeyValueStore;
+}
+
+export function createStores(config: Config, { redis, prefix }: RedisParts, logger: Logger): StoreParts {
+  const box = config.BOT_ENCRYPTION_KEY ? createSecretBox(config.BOT_ENCRYPTION_KEY, { previousKeys: config.BOT_ENCRYPTION_KEY_PREVIOUS }) : undefined;
+  const kv = createKeyValueStore({ redis, prefix });
+  return {
+    box,
+    settings: createSettingsStore({ redis, prefix, logger }),
+    credentials: createCredentialStore({ redis, prefix, box, logger }),
+    messageIndex: createMessageIndex({ redis, prefix }),
+    reactionLocks: createReactionLocks({ redis, prefix }),
+    dedupe: createDedupeStore({ redis, prefix }),
+    editBudget: createEditBudget({ redis, prefix, clock: systemClock, onSkipped: () => undefined }),
+    secrets: box ? createEncryptedKeyValueStore(kv, box, logger) : kv,
+  };
+}
