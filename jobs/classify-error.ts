@@ -3,7 +3,9 @@
  * Anything unrecognised is a bug: the job ends with a reference the user can quote (the same
  * reference is in the log), never with a silent failure or an endless retry.
  */
-import { isAbortError, newErrorRef, PlatformError, ProviderError, UserError } from '../src/errors.js';
+import { isAbortError, isInfrastructureError, newErrorRef, PlatformError, ProviderError, UserError } from '../src/errors.js';
+
+export { isInfrastructureError } from '../src/errors.js';
 import { retryDelayMs } from './poll-schedule.js';
 
 export type Verdict =
@@ -13,16 +15,6 @@ export type Verdict =
 /** Errors of a fetch say whether another try may help (see PipelineDeps.fetchMedia). */
 export function isRetryableFetch(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
-}
-
-/** Redis or network trouble of our own: always worth another try, never the user's problem. */
-export function isInfrastructureError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return (
-    (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) ||
-    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|LOADING|READONLY|MaxRetriesPerRequest/i.test(err.message)
-  );
 }
 
 /**

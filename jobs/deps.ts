@@ -37,6 +37,8 @@ export interface PipelineDeps {
     maxOutputBytes: number;
     /** How long a paid result keeps being retried for delivery (downloads, uploads). Default 6 h. */
     deliveryWindowMs?: number;
+    /** How long a submit waits for the provider's answer before it counts as uncertain. Default 30 s. */
+    submitTimeoutMs?: number;
   };
   /** Where providers should post job completion (when PUBLIC_URL is set). */
   webhookUrl?: (jobId: string) => string;

@@ -6,7 +6,7 @@
  */
 import type { CommandArgs, CommandSpec } from './command.js';
 import type { Dispatcher } from './dispatcher-port.js';
-import { isAbortError, newErrorRef, ProviderError, UserError } from './errors.js';
+import { isAbortError, isInfrastructureError, newErrorRef, ProviderError, UserError } from './errors.js';
 import type {
   ActionInvocation,
   AutocompleteInvocation,
@@ -112,6 +112,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         } else if (err instanceof ProviderError && !err.retryable) {
           log.warn({ provider: err.provider, code: err.code, status: err.status }, 'provider refused');
           await safeReply(responder, err.userMessage, log);
+        } else if (isInfrastructureError(err)) {
+          // Redis (or our own network) is down: nothing was started; the user can simply try again.
+          log.warn({ err }, 'infrastructure unavailable');
+          await safeReply(responder, 'The bot is briefly unavailable (its database is not answering). Nothing was started; please try again in a minute.', log);
         } else if (isAbortError(err)) {
           log.warn('invocation aborted');
           await safeReply(responder, 'That took too long and was stopped. Please try again.', log);

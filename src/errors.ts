@@ -108,3 +108,13 @@ export function newErrorRef(): string {
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
+
+/** Redis or network trouble of our own: always worth another try, never the user's problem. */
+export function isInfrastructureError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) ||
+    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|LOADING|READONLY|MaxRetriesPerRequest|Reached the max retries/i.test(err.message)
+  );
+}

@@ -32,8 +32,9 @@ export async function finalize(turn: Turn): Promise<StepResult> {
   if (!job.released) {
     // A job ended by the repair (it kept crashing) may still run at the provider: stop it there.
     if (outcome.reason === 'crashed' && job.operations.length > 0) await cancelOperations(turn).catch((err: unknown) => turn.log.warn({ err }, 'could not cancel after a crash'));
-    const settings = await turn.settings();
-    const wake = await runtime.line.release(job.workspace, job.id, settings.maxConcurrentJobs);
+    // Freeing the slot must not depend on anything but Redis: without settings, wake a few and let them claim.
+    const max = await turn.settings().then((s) => s.maxConcurrentJobs, () => 1);
+    const wake = await runtime.line.release(job.workspace, job.id, max);
     await runtime.state.settled(job.request.provider, job.id);
     if (job.reactionLock) await deps.reactionLocks?.release(job.workspace, job.reactionLock.key, job.reactionLock.token);
     await turn.handle.save({ released: true });

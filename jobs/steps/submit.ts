@@ -17,8 +17,12 @@ import type { StepResult, Turn } from './turn.js';
 export const PARK_MS = 10 * 60_000;
 /** How long a submit may wait for the provider's answer before it counts as uncertain. */
 export const SUBMIT_TIMEOUT_MS = 30_000;
-/** Pause before asking the provider which jobs it has, after an uncertain submit. */
-const RECONCILE_PAUSE_MS = 2_000;
+/**
+ * Pause before asking the provider which jobs it has, after an uncertain submit: as long again as
+ * the submit was allowed to take, so a request the provider is still working on has finished
+ * (and shows in its listing) before we decide it made nothing.
+ */
+const reconcilePauseMs = (submitTimeoutMs: number) => submitTimeoutMs;
 /** Uncertain submits of one batch before the job gives up (each one reconciled first). */
 const MAX_SUBMIT_ATTEMPTS = 4;
 
@@ -51,14 +55,15 @@ export async function submit(turn: Turn): Promise<StepResult> {
     await turn.handle.save({ batches });
   }
   const batches = turn.job.batches!;
+  const submitTimeout = deps.limits.submitTimeoutMs ?? SUBMIT_TIMEOUT_MS;
 
   for (let index = turn.job.operations.length; index < batches.length; index++) {
     const request = submitRequest(turn.job, index, batches[index]!, turn);
     if (turn.job.submitting?.index === index) {
-      const found = await reconcileSubmit(turn, request, SUBMIT_TIMEOUT_MS);
+      const found = await reconcileSubmit(turn, request, submitTimeout);
       if (found.kind === 'look_again') {
         await turn.handle.save({ submitting: { ...turn.job.submitting, listings: turn.job.submitting.listings + 1 } });
-        return { kind: 'wait', ms: Math.round(RECONCILE_PAUSE_MS * turn.scale) };
+        return { kind: 'wait', ms: reconcilePauseMs(submitTimeout) };
       }
       if (found.kind === 'unknowable') {
         const name = provider.displayName;
@@ -81,13 +86,13 @@ export async function submit(turn: Turn): Promise<StepResult> {
     await turn.handle.save({ submitting: { index, startedAt: previous?.startedAt ?? sentAt, lastAttemptAt: sentAt, attempts: (previous?.attempts ?? 0) + 1, listings: 0 } });
     await runtime.state.submitting(provider.id, job.id, sentAt);
     try {
-      const signal = AbortSignal.any([runtime.stopping, AbortSignal.timeout(SUBMIT_TIMEOUT_MS)]);
+      const signal = AbortSignal.any([runtime.stopping, AbortSignal.timeout(submitTimeout)]);
       const operation = await provider.submit(request, { ...(await turn.providerCall()), signal });
       await accept(turn, operation);
     } catch (err) {
       if (submitOutcomeUnknown(err)) {
         turn.log.warn({ err, index }, 'submit outcome unknown; reconciling before any resend');
-        return { kind: 'wait', ms: Math.round(RECONCILE_PAUSE_MS * turn.scale) };
+        return { kind: 'wait', ms: reconcilePauseMs(submitTimeout) };
       }
       // The provider answered "no": nothing was created, the intent is void.
       await turn.handle.save({ submitting: undefined });

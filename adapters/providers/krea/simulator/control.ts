@@ -26,6 +26,16 @@ export class SimulatorControl {
   revoked = new Set<string>();
   /** Deliver every webhook twice, as Krea may. */
   duplicateWebhooks = false;
+  /** Submits that create the job and then lose the answer: the connection is reset, or a 5xx comes back. */
+  acceptThenLose: Array<'reset' | number> = [];
+  /** Answers of a route that are 200 with a body that is not JSON. */
+  malformedRemaining: Partial<Record<SimRoute, number>> = {};
+  /** Result downloads answered with a status instead of the bytes (e.g. 503 a few times). */
+  resultFailures: number[] = [];
+  /** Jobs whose result files are gone for good (404), by how many of the next jobs. */
+  goneResultJobs = 0;
+  /** The next jobs never finish (a stuck provider job). */
+  hangNextJobs = 0;
 
   /** The next `count` requests on `route` answer `status` with `body`. */
   fail(route: SimRoute, status: number, options: { body?: unknown; count?: number; headers?: Record<string, string> } = {}): void {
@@ -58,8 +68,35 @@ export class SimulatorControl {
   setDuplicateWebhooks(on: boolean): void {
     this.duplicateWebhooks = on;
   }
+  /** The next `count` submits create their job, then reset the connection (or answer `status`). */
+  loseSubmitAnswers(count = 1, how: 'reset' | number = 'reset'): void {
+    for (let i = 0; i < count; i++) this.acceptThenLose.push(how);
+  }
+  /** The next `count` answers on `route` are a 200 whose body is not JSON. */
+  malformed(route: SimRoute, count = 1): void {
+    this.malformedRemaining[route] = (this.malformedRemaining[route] ?? 0) + count;
+  }
+  /** The next result downloads answer these statuses, one each, before the bytes come. */
+  failResults(...statuses: number[]): void {
+    this.resultFailures.push(...statuses);
+  }
+  /** The next `count` jobs finish, but their result files answer 404 for good. */
+  loseResults(count = 1): void {
+    this.goneResultJobs += count;
+  }
+  /** The next `count` jobs never finish. */
+  hangJobs(count = 1): void {
+    this.hangNextJobs += count;
+  }
   reset(): void {
     Object.assign(this, new SimulatorControl());
+  }
+
+  takeMalformed(route: SimRoute): boolean {
+    const left = this.malformedRemaining[route] ?? 0;
+    if (left <= 0) return false;
+    this.malformedRemaining[route] = left - 1;
+    return true;
   }
 
   takeFailure(route: SimRoute): ScriptedFailure | undefined {

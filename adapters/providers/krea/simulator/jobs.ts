@@ -14,6 +14,8 @@ export interface SimJob {
   failReason?: string;
   webhookUrl?: string;
   webhookSent?: boolean;
+  /** Its result files answer 404 (a CDN that lost them). */
+  resultsGone?: boolean;
 }
 
 export const STATUSES = ['backlogged', 'queued', 'scheduled', 'processing', 'sampling', 'intermediate-complete', 'completed', 'failed', 'cancelled'];

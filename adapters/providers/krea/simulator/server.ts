@@ -203,6 +203,21 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       case '/__sim/duplicate-webhooks':
         control.setDuplicateWebhooks(body['on'] !== false);
         break;
+      case '/__sim/lose-submit-answers':
+        control.loseSubmitAnswers(count, typeof body['status'] === 'number' ? body['status'] : 'reset');
+        break;
+      case '/__sim/malformed':
+        control.malformed((body['route'] as SimRoute | undefined) ?? 'status', count);
+        break;
+      case '/__sim/fail-results':
+        control.failResults(...(Array.isArray(body['statuses']) ? body['statuses'].map(Number) : [503]));
+        break;
+      case '/__sim/lose-results':
+        control.loseResults(count);
+        break;
+      case '/__sim/hang-jobs':
+        control.hangJobs(count);
+        break;
       case '/__sim/reset':
         control.reset();
         break;
@@ -229,13 +244,18 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     const fails = control.failNextJobs > 0;
     if (fails) control.failNextJobs -= 1;
     const hook = req.headers['x-webhook-url'];
+    const hangs = control.hangNextJobs > 0;
+    if (hangs) control.hangNextJobs -= 1;
+    const resultsGone = control.goneResultJobs > 0;
+    if (resultsGone) control.goneResultJobs -= 1;
     const job: SimJob = {
       job_id: randomUUID(),
       modelId,
       kind: model.kind,
       body: json as Record<string, unknown>,
       createdAt: now,
-      durationMs: durationFor(modelId),
+      durationMs: hangs ? 365 * 24 * 3600_000 : durationFor(modelId),
+      ...(resultsGone ? { resultsGone: true } : {}),
       backlogMs: backlogFor(now),
       fails,
       ...(fails ? { failReason: control.failReason } : {}),
@@ -247,6 +267,10 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       timer.unref();
       timers.add(timer);
     }
+    const lose = control.acceptThenLose.shift();
+    // The job exists and will be billed, but the client never learns its id.
+    if (lose === 'reset') return void req.socket.destroy();
+    if (typeof lose === 'number') return send(res, lose, { error: 'Gateway timeout' });
     send(res, 200, jobJson(job, now, true), control.deprecated.has(modelId) || model.deprecated ? DEPRECATION_HEADERS : {});
   }
 
@@ -312,7 +336,9 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     const result = /^\/results\/([^/]+)\/(\d+|preview)\.(png|mp4)$/.exec(path);
     if (method === 'GET' && result) {
       const job = jobs.get(result[1]!);
-      if (!job) return send(res, 404, { error: 'Not found' });
+      if (!job || job.resultsGone) return send(res, 404, { error: 'Not found' });
+      const status = control.resultFailures.shift();
+      if (status !== undefined) return send(res, status, { error: 'Simulated CDN failure' });
       if (result[3] === 'mp4') return sendBytes(res, 'video/mp4', renderMp4(options.videoPadBytes ?? 0));
       const b = job.body;
       const size = previewSize(b['width'] as number | undefined, b['height'] as number | undefined, b['aspect_ratio'] as string | undefined, result[2] === 'preview' ? 64 : 256);
@@ -340,6 +366,10 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     const route = routeOf(method, path);
     const failure = route ? control.takeFailure(route) : undefined;
     if (failure) return send(res, failure.status, failure.body, failure.headers ?? {});
+    if (route && control.takeMalformed(route)) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"job_id": "oops", "status": <html>');
+    }
 
     if (route === 'submit') return submit(decodeURIComponent(path.slice('/generate/'.length)), json, req, res);
     if (route === 'status' || route === 'cancel') {
