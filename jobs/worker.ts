@@ -23,6 +23,8 @@ export interface GenerationWorkerOptions {
   queueName?: string;
   /** Redis for the pipeline's own keys (cancel flags, lines); defaults to `connection`. */
   redis?: Redis;
+  /** A crashed worker's jobs are picked up again after about this long (BullMQ's lock). Default 30 s. */
+  lockMs?: number;
 }
 
 export interface GenerationWorker {
@@ -73,8 +75,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
     prefix,
     concurrency: options.concurrency,
     // Turns are short (one provider call, one edit); a stalled turn is re-run from the saved data.
-    lockDuration: 60_000,
-    stalledInterval: 30_000,
+    lockDuration: options.lockMs ?? 30_000,
+    stalledInterval: Math.round((options.lockMs ?? 30_000) / 2),
     maxStalledCount: 2,
   });
   worker.on('error', (err) => deps.logger.error({ err }, 'worker error'));

@@ -88,6 +88,10 @@ const schema = z.object({
   BOT_ENCRYPTION_KEY: encryptionKey,
   BOT_ENCRYPTION_KEY_PREVIOUS: previousKeys,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** How long a worker's claim on a job lasts without renewal: a crashed worker's jobs resume after about this long. */
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /** How often the sweeper repairs the job bookkeeping (slots, lines, jobs BullMQ gave up on). */
+  SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_DEADLINE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   MAX_INPUT_MB: z.coerce.number().positive().max(75).default(20),
 

@@ -16,6 +16,7 @@ export async function startWorkerRole(shared: Shared, closers: Closers): Promise
     redis: redis.redis,
     prefix: redis.prefix,
     concurrency: config.WORKER_CONCURRENCY,
+    lockMs: config.JOB_LOCK_SECONDS * 1000,
     deps: {
       providers: providers.providers,
       resolveCredentials: shared.resolveCredentials,
@@ -35,6 +36,6 @@ export async function startWorkerRole(shared: Shared, closers: Closers): Promise
     },
   });
   closers.add('worker', () => worker.close());
-  const sweeper = await startSweeper({ redis: redis.redis, connection: redis.bullConnection, prefix: redis.prefix, queue: queue.queue, settings: stores.settings, logger, providers: Object.keys(providers.providers) });
+  const sweeper = await startSweeper({ redis: redis.redis, connection: redis.bullConnection, prefix: redis.prefix, queue: queue.queue, settings: stores.settings, logger, providers: Object.keys(providers.providers), everyMs: config.SWEEP_SECONDS * 1000 });
   closers.add('sweeper', () => sweeper.close());
 }
