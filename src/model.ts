@@ -69,7 +69,7 @@ export const MediaKind = z.enum(['image', 'video', 'enhance']);
 export type MediaKind = z.infer<typeof MediaKind>;
 
 export function isImageMime(mime: string | undefined): boolean {
-  return !!mime && /^image\/(png|jpe?g|webp|gif|heic|heif)$/i.test(mime);
+  return !!mime && /^image\/(png|jpe?g|webp|gif|heic|heif|avif)$/i.test(mime);
 }
 
 export function isVideoMime(mime: string | undefined): boolean {

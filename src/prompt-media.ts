@@ -7,7 +7,7 @@ export const MAX_PROMPT_IMAGES = 3;
 
 const SLACK_LINK = /<(https?:\/\/[^>|\s]+)(?:\|[^>]*)?>/g;
 const PLAIN_URL = /(^|\s)(https?:\/\/\S+)/g;
-const IMAGE_PATH = /\.(png|jpe?g|webp|gif|heic)$/i;
+const IMAGE_PATH = /\.(png|jpe?g|webp|gif|heic|heif|avif)$/i;
 
 function isImageUrl(raw: string): boolean {
   try {

@@ -20,6 +20,8 @@ import { startWorkerRole } from './parts/worker-role.js';
 export interface RunningBot {
   /** Base URL of the HTTP server. */
   url: string;
+  /** The interface and port the HTTP server listens on. */
+  bound: { host: string; port: number };
   /** The command core (absent in a worker-only process). */
   dispatcher?: Dispatcher;
   queue: BullGenerationQueue;
@@ -53,7 +55,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       process.stdout.write(`${renderBanner({ ...(web ? { url: `${url}/` } : {}), real: [...shared.providers.real, ...(ingress?.real ?? [])], simulated, redis: shared.redis.note, role: config.BOT_ROLE })}\n`);
     }
     logger.info({ url, role: config.BOT_ROLE, localMode: config.localMode }, 'genbot started');
-    return { url, ...(ingress ? { dispatcher: ingress.dispatcher } : {}), queue: shared.queue, ...(ingress?.web ? { web: ingress.web } : {}), close: () => closers.closeAll() };
+    return { url, bound: http.bound(), ...(ingress ? { dispatcher: ingress.dispatcher } : {}), queue: shared.queue, ...(ingress?.web ? { web: ingress.web } : {}), close: () => closers.closeAll() };
   } catch (err) {
     await closers.closeAll();
     throw err;

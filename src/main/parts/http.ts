@@ -17,6 +17,8 @@ export interface HttpParts {
   /** Binds and listens; returns the base URL links are built from. */
   listen(): Promise<string>;
   baseUrl(): string;
+  /** The interface and port actually bound (after listen). */
+  bound(): { host: string; port: number };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -37,10 +39,12 @@ export function createHttp(shared: Shared, closers: Closers): HttpParts {
   });
 
   let base = '';
+  let bound = { host: '', port: 0 };
   return {
     app,
     checks,
     baseUrl: () => base,
+    bound: () => bound,
     async listen() {
       let host = config.HOST;
       if (config.localMode && !config.ADMIN_PASSWORD && !LOOPBACK.has(host)) {
@@ -57,6 +61,7 @@ export function createHttp(shared: Shared, closers: Closers): HttpParts {
         server.close(() => resolve());
       }));
       const { port } = server.address() as AddressInfo;
+      bound = { host, port };
       const linkHost = ['0.0.0.0', '::'].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       base = config.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://${linkHost}:${port}`;
       return base;
