@@ -42,6 +42,11 @@ export interface ChatPlatform {
   postEphemeral(to: ConversationRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
   /** A private message to one user (a DM), for when the channel cannot be used (bot removed, no access). */
   directMessage(workspace: WorkspaceRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
+  /**
+   * Whether `userId` may read messages in `conversation`, so a pasted link cannot make the bot
+   * fetch from a channel the user cannot see. False when unknown or the lookup fails.
+   */
+  userCanRead(conversation: ConversationRef, userId: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** Finds the ChatPlatform for a workspace (looks up the installation's token). */
@@ -236,24 +241,73 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
 }
 
-/** Daily limits of a workspace; an absent limit is no limit. Days are UTC. */
-export interface QuotaLimits {
-  maxJobsPerDay?: number;
-  maxSpendUsdPerDay?: number;
+/** What an admin limits; an absent limit is no limit. Days are UTC. */
+export interface UsageLimits {
+  /** Jobs one person may have running (or waiting) at once. */
+  maxConcurrentPerUser?: number;
+  /** Jobs one person may start per day. */
+  maxJobsPerUserPerDay?: number;
+  /** What the workspace may spend per day, per unit (units differ between providers). */
+  dailySpend?: Partial<Record<CostUnit, number>>;
 }
 
-export type QuotaDecision =
-  | { ok: true; jobsToday: number; spentUsdToday: number }
-  | { ok: false; reason: 'daily_jobs' | 'daily_spend'; limit: number; jobsToday: number; spentUsdToday: number; resetsAt: number };
+export type QuotaLimit = 'user_concurrent' | 'user_daily_jobs' | 'daily_spend';
 
-/** Per-workspace daily job count and spend, atomic across processes. */
+export type QuotaDecision =
+  | { ok: true }
+  | { ok: false; limit: QuotaLimit; max: number; used: number; unit?: CostUnit; /** ms; absent for limits that free up when a job ends */ resetsAt?: number };
+
+/** One job as the quota sees it: who, and what it is expected to cost. */
+export interface QuotaJob {
+  workspace: WorkspaceRef;
+  userId: string;
+  jobId: string;
+  estimate?: Cost;
+}
+
+/**
+ * Per-person and per-workspace usage, atomic across processes: a job is reserved (counted, its
+ * estimate added to today's spend) before it is enqueued, and settled when it ends (its actual
+ * cost replaces the estimate; a job that charged nothing gives everything back).
+ */
 export interface QuotaStore {
-  /** Counts a job in when under every limit; otherwise says which limit was hit. */
-  tryStartJob(workspace: WorkspaceRef, limits: QuotaLimits, signal?: AbortSignal): Promise<QuotaDecision>;
-  /** Gives back a job counted by tryStartJob that did not start after all (duplicate, enqueue failed). */
-  releaseJob(workspace: WorkspaceRef, signal?: AbortSignal): Promise<void>;
-  recordSpend(workspace: WorkspaceRef, usd: number, signal?: AbortSignal): Promise<void>;
-  usage(workspace: WorkspaceRef, signal?: AbortSignal): Promise<{ jobsToday: number; spentUsdToday: number }>;
+  reserve(job: QuotaJob, limits: UsageLimits, signal?: AbortSignal): Promise<QuotaDecision>;
+  /** Idempotent: settling a job twice counts it once. `charged: 'no'` refunds the reservation. */
+  settle(job: QuotaJob, result: { charged: 'no' | 'yes' | 'unknown'; cost?: Cost }, signal?: AbortSignal): Promise<void>;
+  /** Today's and this month's spend per unit, and today's jobs of one person. */
+  usage(workspace: WorkspaceRef, userId?: string, signal?: AbortSignal): Promise<Usage>;
+}
+
+export interface Usage {
+  today: Partial<Record<CostUnit, number>>;
+  month: Partial<Record<CostUnit, number>>;
+  jobsToday: number;
+  running: number;
+  /** When today's counters reset (ms). */
+  resetsAt: number;
+}
+
+/** A finished job, as kept for `jobs` and the CSV export (90 days). */
+export interface LedgerEntry {
+  jobId: string;
+  userId: string;
+  createdAt: number;
+  finishedAt: number;
+  provider: ProviderId;
+  modelId: string;
+  kind: string;
+  prompt: string;
+  state: 'succeeded' | 'failed' | 'cancelled';
+  charged: 'no' | 'yes' | 'unknown';
+  cost?: Cost;
+  channelId?: string;
+  messageId?: string;
+}
+
+export interface Ledger {
+  record(workspace: WorkspaceRef, entry: LedgerEntry): Promise<void>;
+  /** Newest first; one person's when `userId` is given. */
+  list(workspace: WorkspaceRef, options: { userId?: string; since?: number; limit?: number }): Promise<LedgerEntry[]>;
 }
 
 export interface Clock {

@@ -10,4 +10,5 @@ export { createMessageIndex, MESSAGE_INDEX_TTL_SECONDS, type MessageIndexOptions
 export { createCredentialStore, NO_ENCRYPTION_KEY_MESSAGE, type CredentialStoreOptions } from './credential-store.js';
 export { createEditBudget, DEFAULT_EDIT_BUDGETS, type BucketSize, type EditBudgetOptions } from './edit-budget.js';
 export { createQuotaStore, type QuotaStoreOptions } from './quota-store.js';
+export { createLedger, LEDGER_DAYS } from './ledger.js';
 export { purgeWorkspace, createWorkspacePurge, type WorkspacePurge } from './workspace-purge.js';

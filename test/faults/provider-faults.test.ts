@@ -220,5 +220,5 @@ function newJob(id: string, options: { deadlineMs: number }): GenerationJob {
     step: 'announce',
     createdAt: now,
     deadlineAt: now + options.deadlineMs,
-  } as GenerationJob;
+  } as unknown as GenerationJob;
 }

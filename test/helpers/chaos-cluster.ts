@@ -119,7 +119,7 @@ export class ChaosCluster {
     await this.redis.start();
     // Enough room that the line is not what the run measures.
     const admin = new Redis(this.redis.url);
-    await admin.hset(`${PREFIX}:ws:slack:T1:settings`, 'maxConcurrentJobs', '200');
+    await admin.hset(`${PREFIX}:ws:slack:T1:settings`, 'maxConcurrentJobs', '50');
     admin.disconnect();
     this.ingressPort = await freePort();
     const base = {

@@ -242,40 +242,57 @@ describe('edit budget', () => {
 
 describe('quotas', () => {
   const DAY = 24 * 3600 * 1000;
+  const job = (n: number, userId = 'UALICE', estimate?: { amount: number; unit: 'credits' | 'compute_units' }) => ({ workspace: W, userId, jobId: `g-${n}`, ...(estimate ? { estimate } : {}) });
 
-  it('counts jobs per day atomically across processes and resets the next day', async () => {
+  it('counts a person\'s jobs per day atomically across processes, and resets the next day', async () => {
     let now = Date.UTC(2030, 0, 1, 12);
     const clock = { now: () => now };
     const a = createQuotaStore({ redis, prefix, clock });
     const b = createQuotaStore({ redis: client(), prefix, clock });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).tryStartJob(W, { maxJobsPerDay: 3 })));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).reserve(job(i), { maxJobsPerUserPerDay: 3 })));
     expect(results.filter((r) => r.ok)).toHaveLength(3);
-    const refused = results.find((r) => !r.ok);
-    expect(refused).toMatchObject({ ok: false, reason: 'daily_jobs', limit: 3, jobsToday: 3, resetsAt: Date.UTC(2030, 0, 2) });
-    expect((await a.tryStartJob(OTHER, { maxJobsPerDay: 3 })).ok).toBe(true);
-    // A job that did not start after all gives its place back.
-    await a.releaseJob(W);
-    expect((await a.tryStartJob(W, { maxJobsPerDay: 3 })).ok).toBe(true);
-    expect((await a.tryStartJob(W, { maxJobsPerDay: 3 })).ok).toBe(false);
-    // The counter expires after its day (with a margin), so Redis does not keep every day forever.
-    const ttl = await redis.ttl(`${prefix}:ws:slack:T1:quota:2030-01-01`);
-    expect(ttl).toBeGreaterThan(12 * 3600);
-    expect(ttl).toBeLessThanOrEqual(13 * 3600);
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, limit: 'user_daily_jobs', max: 3, used: 3, resetsAt: Date.UTC(2030, 0, 2) });
+    // Somebody else has their own count.
+    expect((await a.reserve(job(20, 'UBOB'), { maxJobsPerUserPerDay: 3 })).ok).toBe(true);
+    // A job that charged nothing gives its place back; one that charged keeps it.
+    const started = results.map((r, i) => (r.ok ? i : -1)).filter((i) => i >= 0);
+    await a.settle(job(started[0]!), { charged: 'no' });
+    await a.settle(job(started[0]!), { charged: 'no' }); // settling twice counts once
+    await a.settle(job(started[1]!), { charged: 'yes' });
+    expect((await a.reserve(job(30), { maxJobsPerUserPerDay: 3 })).ok).toBe(true);
+    expect((await a.reserve(job(31), { maxJobsPerUserPerDay: 3 })).ok).toBe(false);
     now += DAY;
-    expect(await a.tryStartJob(W, { maxJobsPerDay: 3 })).toMatchObject({ ok: true, jobsToday: 1 });
+    expect((await a.reserve(job(32), { maxJobsPerUserPerDay: 3 })).ok).toBe(true);
+    expect((await a.usage(W, 'UALICE')).jobsToday).toBe(1);
   });
 
-  it('refuses new jobs once the daily spend is reached; no limit means no refusal', async () => {
+  it('limits the jobs one person runs at once; ending one frees a place', async () => {
+    const quota = createQuotaStore({ redis, prefix: `${prefix}c`, clock: { now: () => Date.UTC(2030, 2, 1) } });
+    expect((await quota.reserve(job(1), { maxConcurrentPerUser: 2 })).ok).toBe(true);
+    expect((await quota.reserve(job(2), { maxConcurrentPerUser: 2 })).ok).toBe(true);
+    expect(await quota.reserve(job(3), { maxConcurrentPerUser: 2 })).toEqual({ ok: false, limit: 'user_concurrent', max: 2, used: 2 });
+    await quota.settle(job(1), { charged: 'yes' });
+    expect((await quota.reserve(job(3), { maxConcurrentPerUser: 2 })).ok).toBe(true);
+  });
+
+  it('keeps the daily spend per unit: estimates count at once, actual costs replace them, refunds give them back', async () => {
     const clock = { now: () => Date.UTC(2030, 5, 1, 8) };
-    const quota = createQuotaStore({ redis, prefix, clock });
-    expect((await quota.tryStartJob(W, { maxSpendUsdPerDay: 1 })).ok).toBe(true);
-    await quota.recordSpend(W, 0.3);
-    await quota.recordSpend(W, 0.1);
-    expect(await quota.usage(W)).toEqual({ jobsToday: 1, spentUsdToday: 0.4 });
-    expect((await quota.tryStartJob(W, { maxSpendUsdPerDay: 1 })).ok).toBe(true);
-    await quota.recordSpend(W, 0.6);
-    expect(await quota.tryStartJob(W, { maxSpendUsdPerDay: 1 })).toMatchObject({ ok: false, reason: 'daily_spend', limit: 1, spentUsdToday: 1 });
-    expect((await quota.tryStartJob(W, {})).ok).toBe(true);
+    const quota = createQuotaStore({ redis, prefix: `${prefix}s`, clock });
+    const limits = { dailySpend: { credits: 500 } };
+    expect((await quota.reserve(job(1, 'UALICE', { amount: 400, unit: 'credits' }), limits)).ok).toBe(true);
+    // A burst cannot overshoot: the first job's estimate already counts.
+    expect(await quota.reserve(job(2, 'UALICE', { amount: 200, unit: 'credits' }), limits)).toMatchObject({ ok: false, limit: 'daily_spend', max: 500, used: 400, unit: 'credits' });
+    // Another unit has its own limit (none here).
+    expect((await quota.reserve(job(3, 'UALICE', { amount: 9000.5, unit: 'compute_units' }), limits)).ok).toBe(true);
+    await quota.settle(job(1, 'UALICE', { amount: 400, unit: 'credits' }), { charged: 'yes', cost: { amount: 80, unit: 'credits' } });
+    expect((await quota.usage(W)).today).toEqual({ credits: 80, compute_units: 9000.5 });
+    expect((await quota.reserve(job(2, 'UALICE', { amount: 200, unit: 'credits' }), limits)).ok).toBe(true);
+    await quota.settle(job(2, 'UALICE', { amount: 200, unit: 'credits' }), { charged: 'no' });
+    const usage = await quota.usage(W, 'UALICE');
+    expect(usage.today).toEqual({ credits: 80, compute_units: 9000.5 });
+    expect(usage.month).toEqual({ credits: 80, compute_units: 9000.5 });
+    expect(usage.resetsAt).toBe(Date.UTC(2030, 5, 2));
+    expect((await quota.reserve(job(9, 'UALICE', { amount: 1, unit: 'credits' }), {})).ok).toBe(true);
   });
 });
 
@@ -289,17 +306,18 @@ describe('purge', () => {
       await createSettingsStore({ redis, prefix, logger: silentLogger() }).update(w, { animateEmoji: 'tada' });
       await createMessageIndex({ redis, prefix }).remember({ ...w, channelId: 'C1', messageId: '1.2' }, { jobId: 'g', role: 'result', requesterId: 'U1', media: [] });
       await createEditBudget({ redis, prefix, clock }).tryTake(w);
-      await createQuotaStore({ redis, prefix, clock }).tryStartJob(w, {});
+      await createQuotaStore({ redis, prefix, clock }).reserve({ workspace: w, userId: 'U1', jobId: 'g-1', estimate: { amount: 1, unit: 'credits' } }, {});
     }
     const before = await allKeys();
-    expect(before.filter((k) => k.startsWith(`${prefix}:ws:slack:T1:`))).toHaveLength(5);
+    // credentials, settings, message index, edit budget, and the quota's day, month, running set and reservation
+    expect(before.filter((k) => k.startsWith(`${prefix}:ws:slack:T1:`))).toHaveLength(8);
 
     // A workspace id with glob characters does not widen the pattern.
-    expect(await purgeWorkspace({ redis, prefix }, tricky)).toBe(5);
-    expect(await purgeWorkspace({ redis, prefix }, W)).toBe(5);
+    expect(await purgeWorkspace({ redis, prefix }, tricky)).toBe(8);
+    expect(await purgeWorkspace({ redis, prefix }, W)).toBe(8);
     const after = await allKeys();
     expect(after.filter((k) => k.startsWith(`${prefix}:ws:slack:T1:`))).toEqual([]);
-    expect(after).toHaveLength(before.length - 10);
+    expect(after).toHaveLength(before.length - 16);
     expect(await createCredentialStore({ redis, prefix, box, logger: silentLogger() }).get(OTHER, 'krea')).toEqual({ apiKey: SECRET });
     expect(await createCredentialStore({ redis, prefix, box, logger: silentLogger() }).get(SAME_ID_ON_DISCORD, 'krea')).toEqual({ apiKey: SECRET });
     expect((await createSettingsStore({ redis, prefix, logger: silentLogger() }).get(W)).animateEmoji).toBe('clapper');
