@@ -79,6 +79,13 @@ export function createActionHandler(s: CommandServices) {
       parentJobId: job.id,
     };
     switch (action) {
+      case 'confirm': {
+        // Only the person who asked confirms what they will spend (an admin can still Cancel).
+        if (invocation.actor.userId !== job.requester.userId) throw new UserError('forbidden', `Only <@${job.requester.userId}> can confirm this.`);
+        const result = await s.queue.confirm(job.id);
+        if (result !== 'requested') throw new UserError('not_found', 'That generation has already ended.');
+        return void (await responder.settle?.(textView('Confirmed: starting it now.')));
+      }
       case 'cancel':
         return cancelJob(s, job, invocation.actor, responder);
       case 'retry': {

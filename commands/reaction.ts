@@ -53,7 +53,8 @@ export function createReactionHandler(s: CommandServices) {
       return cancelJob(s, job, invocation.actor, responder);
     }
 
-    if (emoji !== settings.animateEmoji) return;
+    // Admins may switch 🎬 off (it spends money on a single click).
+    if (emoji !== settings.animateEmoji || !settings.reactionsEnabled) return;
     // Our own results are indexed: no history call needed. Others come from the adapter or the platform.
     const indexed = await s.messageIndex.lookup(invocation.message);
     let media: MediaRef[] | undefined = indexed?.media.length ? indexed.media : invocation.media;

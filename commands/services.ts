@@ -12,6 +12,7 @@ import type {
   MessageIndex,
   ModelCatalog,
   PlatformDirectory,
+  QuotaStore,
   ReactionLocks,
   SettingsStore,
 } from '../src/ports.js';
@@ -21,6 +22,8 @@ export interface CommandLimits {
   jobDeadlineMs: number;
   /** Largest input file accepted (Slack/Discord attachments, pasted links). */
   maxInputBytes: number;
+  /** How long a costly job waits for its requester's Confirm. Default 5 minutes. */
+  confirmWindowMs?: number;
 }
 
 export interface CommandServices {
@@ -32,6 +35,8 @@ export interface CommandServices {
   messageIndex: MessageIndex;
   /** One 🎬 job per message at a time (absent in tests that do not look at reactions). */
   reactionLocks?: ReactionLocks;
+  /** Usage limits (per person, per workspace per day); absent in tests that do not look at money. */
+  quotas?: QuotaStore;
   providers: Partial<Record<ProviderId, GenerationProvider>>;
   /** True when the operator configured a server-wide key for this provider (e.g. KREA_API_TOKEN). */
   hasDefaultCredentials(provider: ProviderId): boolean;

@@ -7,10 +7,12 @@ import type {
   Clock,
   EditBudget,
   GenerationProvider,
+  Ledger,
   MessageIndex,
   ModelCatalog,
   PlatformDirectory,
   ProviderCredentials,
+  QuotaStore,
   ReactionLocks,
   SettingsStore,
 } from '../src/ports.js';
@@ -24,6 +26,10 @@ export interface PipelineDeps {
   editBudget: EditBudget;
   messageIndex: MessageIndex;
   reactionLocks?: ReactionLocks;
+  /** Usage limits: a job's reservation is settled with what it really cost when it ends. */
+  quotas?: QuotaStore;
+  /** History of finished jobs (for `jobs` and the CSV export). */
+  ledger?: Ledger;
   /**
    * Downloads public media (pasted links, provider results), size-limited. Throws an error whose
    * `retryable` says whether trying again may help (a 503, a timeout) or not (a 404, too large).

@@ -8,6 +8,8 @@ const PROVIDER_JOB_TTL_SECONDS = 7 * 24 * 3600;
 export interface JobState {
   /** undefined: no cancel requested; null: requested by nobody known; else who. */
   cancelRequest(jobId: string): Promise<Actor | null | undefined>;
+  /** True once the requester clicked Confirm on a costly job. */
+  confirmed(jobId: string): Promise<boolean>;
   /**
    * Marks a provider job as ours, first come first served: true when it is now (or already was)
    * `jobId`'s, false when another of our jobs holds it. Reconciliation relies on this to adopt a
@@ -35,6 +37,9 @@ export function createJobState(redis: Redis, prefix: string): JobState {
       } catch {
         return null;
       }
+    },
+    async confirmed(jobId) {
+      return (await redis.exists(keys.confirm(jobId))) === 1;
     },
     async claimProviderJob(providerJobId, jobId) {
       const key = keys.providerJob(providerJobId);

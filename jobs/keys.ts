@@ -8,6 +8,7 @@ const ws = (w: WorkspaceRef) => `${w.platform}:${w.workspaceId}`;
 
 export const jobKeys = (prefix: string) => ({
   cancel: (jobId: string) => `${prefix}:gen:cancel:${jobId}`,
+  confirm: (jobId: string) => `${prefix}:gen:confirm:${jobId}`,
   created: (jobId: string) => `${prefix}:gen:created:${jobId}`,
   /** Unfinished jobs of a workspace (for /jobs and the sweeper). */
   active: (w: WorkspaceRef) => `${prefix}:gen:active:${ws(w)}`,

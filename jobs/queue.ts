@@ -74,6 +74,15 @@ export function createGenerationQueue(options: GenerationQueueOptions): BullGene
       if (state === 'delayed') await job.promote().catch(() => undefined);
       return 'requested';
     },
+    async confirm(jobId: string): Promise<CancelResult> {
+      const job = await queue.getJob(jobId);
+      if (!job) return 'not_found';
+      const parsed = GenerationJob.safeParse(job.data);
+      if (!parsed.success || parsed.data.outcome) return 'already_finished';
+      await connection.set(keys.confirm(jobId), '1', 'EX', 24 * 3600);
+      if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+      return 'requested';
+    },
     async activeCount(workspace: WorkspaceRef) {
       return connection.scard(keys.active(workspace));
     },

@@ -160,6 +160,10 @@ export const GenerationJob = z.object({
   deadlineAt: z.number(),
   /** Set for Retry / Variations / Upscale / Animate: the job this one came from. */
   parentJobId: z.string().optional(),
+  /** What the job was expected to cost when it was requested (the provider's published prices). */
+  estimate: Cost.optional(),
+  /** Set when the estimate was above the workspace's threshold: the requester must confirm before it is sent. */
+  confirm: z.object({ expiresAt: z.number(), confirmedAt: z.number().optional() }).optional(),
   /** The 🎬 reaction lock this job holds (its key and the token it was taken with), released when it ends. */
   reactionLock: z.object({ key: z.string(), token: z.string() }).optional(),
 

@@ -167,6 +167,8 @@ export interface GenerationQueue {
   get(jobId: string): Promise<GenerationJob | undefined>;
   /** Sets the cancel flag (checked at every step) and wakes a delayed job. `by` is shown to users. */
   requestCancel(jobId: string, by?: Actor): Promise<CancelResult>;
+  /** The requester confirmed a costly job: it wakes and goes on. */
+  confirm(jobId: string): Promise<CancelResult>;
   /** Jobs of a workspace that are not finished (for concurrency limits and /jobs). */
   activeCount(workspace: WorkspaceRef): Promise<number>;
 }
@@ -194,6 +196,20 @@ export interface WorkspaceSettings {
   cancelEmoji: string;
   /** Jobs running at once per workspace; more wait in line. */
   maxConcurrentJobs: number;
+  /** Jobs one person may have running or waiting at once (0: no limit). */
+  maxConcurrentPerUser: number;
+  /** Jobs one person may start per UTC day (0: no limit). */
+  maxJobsPerUserPerDay: number;
+  /** What the workspace may spend per UTC day, per unit; a unit that is absent has no limit. */
+  dailySpend: Partial<Record<CostUnit, number>>;
+  /** A job estimated above this (per unit) waits for its requester to click Confirm. */
+  confirmAbove: Partial<Record<CostUnit, number>>;
+  /** Channels where generations may run (empty: everywhere the bot is). */
+  allowedChannels: string[];
+  /** Whether the animate emoji starts jobs. */
+  reactionsEnabled: boolean;
+  /** Whether the operator's server-wide provider keys may be used when the workspace has none. */
+  useServerKeys: boolean;
 }
 
 export interface SettingsStore {
@@ -300,6 +316,8 @@ export interface LedgerEntry {
   state: 'succeeded' | 'failed' | 'cancelled';
   charged: 'no' | 'yes' | 'unknown';
   cost?: Cost;
+  /** The cost is the estimate: the provider did not report what it charged. */
+  costIsEstimate?: boolean;
   channelId?: string;
   messageId?: string;
 }

@@ -8,6 +8,7 @@ import type { Charged, Cost, GenerationJob } from './generation.js';
 import type { Block, Button, MessageView } from './view.js';
 
 export type ProgressPhase =
+  | 'confirm'
   | 'queued'
   | 'waiting'
   | 'uploading'
@@ -38,9 +39,10 @@ export interface ProgressState {
   cost?: Cost;
 }
 
-export type StatusJob = Pick<GenerationJob, 'id' | 'request' | 'requester' | 'createdAt'> & { submittedAt?: number };
+export type StatusJob = Pick<GenerationJob, 'id' | 'request' | 'requester' | 'createdAt'> & { submittedAt?: number; estimate?: Cost; confirm?: GenerationJob['confirm'] };
 
 const LABELS: Record<ProgressPhase, string> = {
+  confirm: 'Waiting for the requester to confirm the cost',
   queued: 'Queued',
   waiting: 'Waiting for a free slot',
   uploading: 'Uploading inputs',
@@ -123,6 +125,7 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   fields.push({ label: final ? 'Took' : 'Elapsed', value: formatDuration(now - job.createdAt) });
   if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${formatDuration(state.etaSeconds * 1000)}` });
   if (state.phase === 'succeeded' && state.cost) fields.push({ label: 'Cost', value: formatCost(state.cost) });
+  else if (!final && job.estimate) fields.push({ label: 'Est. cost', value: `~${formatCost(job.estimate)}` });
 
   const label =
     state.phase === 'waiting' && state.position
@@ -141,8 +144,13 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   if (state.message) notes.push(state.message);
   if (final && state.charged === 'no') notes.push(state.phase === 'cancelled' ? 'Cancelled jobs are not billed.' : 'Failed jobs are not billed.');
   if (state.phase === 'succeeded') notes.push(`Results are in the thread${state.outputCount ? ` (${state.outputCount})` : ''}.`);
+  if (state.phase === 'confirm' && job.confirm) {
+    notes.push(`This costs more than this workspace's confirmation threshold. <@${job.requester.userId}>, confirm by <time:${Math.floor(job.confirm.expiresAt / 1000)}:time>, or it is cancelled (nothing is spent until you confirm).`);
+  }
   if (notes.length > 0) blocks.push({ type: 'context', text: notes.join(' ') });
-  blocks.push({ type: 'actions', buttons: final ? finalButtons(job, state) : [{ label: 'Cancel', action: 'cancel', jobId: job.id, style: 'danger' }] });
+  const cancel: Button = { label: 'Cancel', action: 'cancel', jobId: job.id, style: 'danger' };
+  const live = state.phase === 'confirm' ? [{ label: 'Confirm', action: 'confirm' as const, jobId: job.id, style: 'primary' as const }, cancel] : [cancel];
+  blocks.push({ type: 'actions', buttons: final ? finalButtons(job, state) : live });
 
   const plain = `${label}: ${r.prompt.trim() || r.modelId}`;
   return { text: plain.length > 300 ? `${plain.slice(0, 299)}…` : plain, blocks };

@@ -10,6 +10,7 @@ export type ButtonStyle = 'primary' | 'danger' | 'default';
 
 /** Every button the product can show. Short names keep custom ids far under Discord's 100 chars. */
 export type ActionName =
+  | 'confirm'
   | 'cancel'
   | 'retry'
   | 'variations'
@@ -47,7 +48,7 @@ export interface MessageView {
 
 export const MAX_CUSTOM_ID_LENGTH = 100;
 const CODEC_PREFIX = 'gb1';
-const ACTIONS: readonly ActionName[] = ['cancel', 'retry', 'variations', 'upscale', 'animate', 'delete'];
+const ACTIONS: readonly ActionName[] = ['confirm', 'cancel', 'retry', 'variations', 'upscale', 'animate', 'delete'];
 
 /** Encodes a button as `gb1|action|jobId|arg`, at most 100 characters (Discord's custom_id cap). */
 export function encodeButtonId(payload: ButtonPayload): string {

@@ -24,6 +24,7 @@ const Entry = z.object({
   state: z.enum(['succeeded', 'failed', 'cancelled']),
   charged: z.enum(['no', 'yes', 'unknown']),
   cost: Cost.optional(),
+  costIsEstimate: z.boolean().optional(),
   channelId: z.string().optional(),
   messageId: z.string().optional(),
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../../src/errors.js';
-import { ProviderId } from '../../src/generation.js';
+import { CostUnit, ProviderId } from '../../src/generation.js';
 import type { Logger } from '../../src/logger.js';
 import type { WorkspaceRef } from '../../src/model.js';
 import type { SettingsStore, WorkspaceSettings } from '../../src/ports.js';
@@ -20,6 +20,13 @@ export const DEFAULT_WORKSPACE_SETTINGS: Readonly<WorkspaceSettings> = Object.fr
   animateEmoji: 'clapper',
   cancelEmoji: 'x',
   maxConcurrentJobs: 4,
+  maxConcurrentPerUser: 0,
+  maxJobsPerUserPerDay: 0,
+  dailySpend: {},
+  confirmAbove: {},
+  allowedChannels: [],
+  reactionsEnabled: true,
+  useServerKeys: true,
 });
 
 // Names (Slack, Discord custom) or unicode emoji (Discord): anything without colons or spaces.
@@ -33,6 +40,13 @@ export const WorkspaceSettingsSchema = z.object({
   animateEmoji: emoji,
   cancelEmoji: emoji,
   maxConcurrentJobs: z.number().int().min(1).max(50),
+  maxConcurrentPerUser: z.number().int().min(0).max(50),
+  maxJobsPerUserPerDay: z.number().int().min(0).max(100_000),
+  dailySpend: z.partialRecord(CostUnit, z.number().nonnegative()),
+  confirmAbove: z.partialRecord(CostUnit, z.number().nonnegative()),
+  allowedChannels: z.array(z.string().min(1).max(64)).max(200),
+  reactionsEnabled: z.boolean(),
+  useServerKeys: z.boolean(),
 });
 
 const FIELDS = Object.keys(WorkspaceSettingsSchema.shape) as Array<keyof WorkspaceSettings>;

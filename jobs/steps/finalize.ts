@@ -37,6 +37,23 @@ export async function finalize(turn: Turn): Promise<StepResult> {
     const wake = await runtime.line.release(job.workspace, job.id, max);
     await runtime.state.settled(job.request.provider, job.id);
     if (job.reactionLock) await deps.reactionLocks?.release(job.workspace, job.reactionLock.key, job.reactionLock.token);
+    // What it really cost replaces the estimate; a job that charged nothing gives its reservation back.
+    await deps.quotas?.settle({ workspace: job.workspace, userId: job.requester.userId, jobId: job.id }, { charged: outcome.charged, ...(outcome.cost ? { cost: outcome.cost } : {}) });
+    await deps.ledger?.record(job.workspace, {
+      jobId: job.id,
+      userId: job.requester.userId,
+      createdAt: job.createdAt,
+      finishedAt: outcome.finishedAt,
+      provider: job.request.provider,
+      modelId: job.request.modelId,
+      kind: job.request.kind,
+      prompt: job.request.prompt,
+      state: outcome.state,
+      charged: outcome.charged,
+      // The actual cost when the provider reported one, else the estimate (marked), and nothing when nothing was charged.
+      ...(outcome.charged !== 'no' && outcome.cost ? { cost: outcome.cost } : outcome.charged !== 'no' && job.estimate ? { cost: job.estimate, costIsEstimate: true } : {}),
+      ...(job.statusMessage ? { channelId: job.statusMessage.channelId, messageId: job.statusMessage.messageId } : {}),
+    });
     await turn.handle.save({ released: true });
     deps.metrics.jobFinished(job.request.provider, outcome.state, outcome.finishedAt - job.createdAt);
     await runtime.wake(wake.filter((id) => id !== job.id));

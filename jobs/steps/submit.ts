@@ -31,6 +31,18 @@ export async function submit(turn: Turn): Promise<StepResult> {
   const job = turn.job;
   const provider = turn.provider();
 
+  if (job.confirm && !job.confirm.confirmedAt) {
+    if (await runtime.state.confirmed(job.id)) {
+      await turn.handle.save({ confirm: { ...job.confirm, confirmedAt: turn.now() } });
+    } else if (turn.now() >= job.confirm.expiresAt) {
+      const message = 'Not confirmed in time, so it was not started. Nothing was spent.';
+      return { kind: 'end', outcome: { state: 'cancelled', message, outputs: [], charged: 'no', reason: 'not_confirmed' } };
+    } else {
+      await turn.show({ phase: 'confirm' }, true);
+      return { kind: 'wait', ms: job.confirm.expiresAt - turn.now() };
+    }
+  }
+
   if (job.operations.length === 0 && !job.submitting) {
     const settings = await turn.settings();
     const claim = await runtime.line.claim(job.workspace, job.id, settings.maxConcurrentJobs, job.createdAt);

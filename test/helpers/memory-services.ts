@@ -46,6 +46,14 @@ export class MemoryQueue implements GenerationQueue {
     this.cancels.push({ jobId, ...(by ? { by } : {}) });
     return 'requested';
   }
+  readonly confirms: string[] = [];
+  async confirm(jobId: string): Promise<CancelResult> {
+    const job = this.jobs.get(jobId);
+    if (!job) return 'not_found';
+    if (job.outcome) return 'already_finished';
+    this.confirms.push(jobId);
+    return 'requested';
+  }
   async activeCount(workspace: WorkspaceRef) {
     return [...this.jobs.values()].filter((j) => !j.outcome && j.workspace.workspaceId === workspace.workspaceId).length;
   }
@@ -110,6 +118,9 @@ export class RecordingChat implements ChatPlatform {
   async postEphemeral() {}
   async directMessage(_w: unknown, userId: string, view: MessageView) {
     this.dms.push({ userId, view });
+  }
+  async userCanRead(_conversation: ConversationRef, _userId: string) {
+    return true;
   }
 }
 

@@ -40,6 +40,7 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
     credentials: stores.credentials,
     messageIndex: stores.messageIndex,
     reactionLocks: stores.reactionLocks,
+    quotas: stores.quotas,
     providers: providers.providers,
     hasDefaultCredentials: (provider) => !!providers.defaultKeys[provider],
     canStoreCredentials: !!stores.box,

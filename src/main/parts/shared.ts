@@ -64,7 +64,8 @@ export async function createShared(config: Config, logger: Logger, closers: Clos
       const own = await stores.credentials.get(workspace, provider);
       if (own) return own;
       const key = providers.defaultKeys[provider];
-      return key ? { apiKey: key } : undefined;
+      // An admin may switch the operator's server-wide keys off for their workspace.
+      return key && (await stores.settings.get(workspace)).useServerKeys ? { apiKey: key } : undefined;
     },
   };
 }

@@ -1,11 +1,11 @@
 /** The Redis stores behind the ports, with the secret box (current key plus any previous ones). */
 import { createEditBudget } from '../../../adapters/redis/edit-budget.js';
 import { createReactionLocks } from '../../../adapters/redis/reaction-locks.js';
-import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createMessageIndex, createSettingsStore } from '../../../adapters/redis/stores.js';
+import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createLedger, createMessageIndex, createQuotaStore, createSettingsStore } from '../../../adapters/redis/stores.js';
 import type { Config } from '../../config.js';
 import { createSecretBox, type SecretBox } from '../../crypto-box.js';
 import type { Logger } from '../../logger.js';
-import type { CredentialStore, DedupeStore, EditBudget, KeyValueStore, MessageIndex, ReactionLocks, SettingsStore } from '../../ports.js';
+import type { CredentialStore, DedupeStore, EditBudget, KeyValueStore, Ledger, MessageIndex, QuotaStore, ReactionLocks, SettingsStore } from '../../ports.js';
 import { systemClock } from '../../ports.js';
 import type { RedisParts } from './redis.js';
 
@@ -17,6 +17,8 @@ export interface StoreParts {
   reactionLocks: ReactionLocks;
   dedupe: DedupeStore;
   editBudget: EditBudget;
+  quotas: QuotaStore;
+  ledger: Ledger;
   /** Sealed when a key is configured: Slack installations hold bot tokens. */
   secrets: KeyValueStore;
 }
@@ -32,6 +34,8 @@ export function createStores(config: Config, { redis, prefix }: RedisParts, logg
     reactionLocks: createReactionLocks({ redis, prefix }),
     dedupe: createDedupeStore({ redis, prefix }),
     editBudget: createEditBudget({ redis, prefix, clock: systemClock, onSkipped: () => undefined }),
+    quotas: createQuotaStore({ redis, prefix }),
+    ledger: createLedger({ redis, prefix }),
     secrets: box ? createEncryptedKeyValueStore(kv, box, logger) : kv,
   };
 }

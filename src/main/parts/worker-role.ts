@@ -26,6 +26,8 @@ export async function startWorkerRole(shared: Shared, closers: Closers): Promise
       editBudget: stores.editBudget,
       messageIndex: stores.messageIndex,
       reactionLocks: stores.reactionLocks,
+      quotas: stores.quotas,
+      ledger: stores.ledger,
       fetchMedia: fetch.fetchMedia,
       clock: systemClock,
       logger,
