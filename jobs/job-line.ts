@@ -5,7 +5,7 @@
  * names the jobs to wake: the ones that can now take a slot, plus a few behind them so their
  * shown position moves. Every script is atomic, so two workers never both take the last slot.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { createLuaScript } from '../src/lua-script.js';
 import type { WorkspaceRef } from '../src/model.js';
 import { jobKeys } from './keys.js';
@@ -56,7 +56,7 @@ export interface JobLine {
   heads(workspace: WorkspaceRef, n: number): Promise<string[]>;
 }
 
-export function createJobLine(redis: Redis, prefix: string): JobLine {
+export function createJobLine(redis: RedisClient, prefix: string): JobLine {
   const keys = jobKeys(prefix);
   const member = (w: WorkspaceRef) => `${w.platform}:${w.workspaceId}`;
   return {

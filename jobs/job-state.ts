@@ -1,5 +1,5 @@
 /** The pipeline's own Redis state beside BullMQ: cancel flags and which provider jobs are ours. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { Actor } from '../src/model.js';
 import { jobKeys } from './keys.js';
 
@@ -25,7 +25,7 @@ export interface JobState {
   othersSubmitting(provider: string, jobId: string, since: number): Promise<number>;
 }
 
-export function createJobState(redis: Redis, prefix: string): JobState {
+export function createJobState(redis: RedisClient, prefix: string): JobState {
   const keys = jobKeys(prefix);
   return {
     async cancelRequest(jobId) {

@@ -6,7 +6,7 @@
  * flag and is listed for the sweeper, which removes it once it has stopped.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { GenerationJob, type ProviderId } from '../src/generation.js';
 import type { Logger } from '../src/logger.js';
 import type { WorkspaceRef } from '../src/model.js';
@@ -14,7 +14,7 @@ import type { GenerationProvider, ProviderCredentials } from '../src/ports.js';
 import { jobKeys, workspaceMember } from './keys.js';
 
 export interface PurgeOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   queue: Queue;
   providers: Partial<Record<ProviderId, GenerationProvider>>;

@@ -4,7 +4,7 @@
  * at once and sees the flag); finished jobs are kept a week for Retry/Variations buttons.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { GenerationJob, type NewGenerationJob } from '../src/generation.js';
 import type { Actor, WorkspaceRef } from '../src/model.js';
 import type { CancelResult, GenerationQueue } from '../src/ports.js';
@@ -15,7 +15,7 @@ export const KEEP_FINISHED = { age: 7 * 24 * 3600, count: 10_000 };
 export const TURN_ATTEMPTS = 8;
 
 export interface GenerationQueueOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   queueName?: string;
 }

@@ -1,10 +1,39 @@
-/** ioredis connections for BullMQ: workers need maxRetriesPerRequest null (blocking commands). */
-import { Redis } from 'ioredis';
+/**
+ * ioredis connections: a single Redis (`redis://…`), or a Redis Cluster (`redis+cluster://host:port,
+ * host:port`, or REDIS_CLUSTER_NODES). BullMQ workers need maxRetriesPerRequest null (blocking
+ * commands). On a cluster every key of the bot carries the prefix's hash tag (`{genbot}`), so each
+ * Lua script and MULTI touches one slot (src/config.ts refuses a cluster without one).
+ */
+import { Cluster, Redis } from 'ioredis';
 
-export function createRedisConnection(url: string, options: { forWorker?: boolean; name?: string } = {}): Redis {
-  return new Redis(url, {
+/** Anything the stores and the pipeline can talk to: one node or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisTarget {
+  /** `redis://…` / `rediss://…` for one node. */
+  url?: string;
+  /** host:port of cluster nodes (any few; the rest are discovered). */
+  clusterNodes?: string[];
+}
+
+export function createRedisConnection(target: RedisTarget | string, options: { forWorker?: boolean; name?: string } = {}): RedisClient {
+  const t: RedisTarget = typeof target === 'string' ? { url: target } : target;
+  const common = {
     maxRetriesPerRequest: options.forWorker ? null : 3,
     enableReadyCheck: true,
     ...(options.name ? { connectionName: options.name } : {}),
-  });
+  };
+  if (t.clusterNodes && t.clusterNodes.length > 0) {
+    const nodes = t.clusterNodes.map((n) => {
+      const [host, port] = n.split(':');
+      return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
+    });
+    return new Cluster(nodes, { redisOptions: common, enableReadyCheck: true });
+  }
+  return new Redis(t.url ?? 'redis://127.0.0.1:6379', common);
+}
+
+/** Every master of a cluster, or the one node: where a SCAN must run to see every key. */
+export function scanTargets(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }

@@ -6,7 +6,7 @@
  * jobs are woken when slots are free but their wake was lost.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { GenerationJob } from '../src/generation.js';
 import type { Logger } from '../src/logger.js';
 import type { SettingsStore } from '../src/ports.js';
@@ -27,7 +27,7 @@ export interface SweepReport {
 }
 
 export interface SweeperOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   queue: Queue;
   settings: SettingsStore;
@@ -87,7 +87,7 @@ export interface Sweeper {
 }
 
 /** Schedules the sweep (idempotent across processes) and runs it in this process. */
-export async function startSweeper(options: SweeperOptions & { connection: Redis; everyMs?: number }): Promise<Sweeper> {
+export async function startSweeper(options: SweeperOptions & { connection: RedisClient; everyMs?: number }): Promise<Sweeper> {
   const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection: options.redis, prefix: options.prefix });
   await maintenance.upsertJobScheduler('sweep', { every: options.everyMs ?? SWEEP_EVERY_MS }, { name: 'sweep', opts: { removeOnComplete: 10, removeOnFail: 10 } });
   const worker = new Worker(MAINTENANCE_QUEUE_NAME, async () => sweepOnce(options), { connection: options.connection, prefix: options.prefix, concurrency: 1 });

@@ -6,7 +6,7 @@
  * from the saved step, and a job BullMQ gives up on is repaired at once (./repair.ts).
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { GenerationJob } from '../src/generation.js';
 import type { PipelineDeps } from './deps.js';
 import { createJobLine } from './job-line.js';
@@ -16,13 +16,13 @@ import { repairJob } from './repair.js';
 import { runGenerationJob, type JobHandle, type Runtime } from './run-job.js';
 
 export interface GenerationWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   deps: PipelineDeps;
   queueName?: string;
   /** Redis for the pipeline's own keys (cancel flags, lines); defaults to `connection`. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** A crashed worker's jobs are picked up again after about this long (BullMQ's lock). Default 30 s. */
   lockMs?: number;
 }
@@ -108,7 +108,7 @@ export async function wakeJob(queue: Queue, jobId: string): Promise<boolean> {
 }
 
 /** The webhook fast path: the provider says a job ended, so wake ours now instead of at its next poll. */
-export async function wakeJobForProviderJob(options: { redis: Redis; prefix: string; queue: Queue }, providerJobId: string): Promise<boolean> {
+export async function wakeJobForProviderJob(options: { redis: RedisClient; prefix: string; queue: Queue }, providerJobId: string): Promise<boolean> {
   const jobId = await createJobState(options.redis, options.prefix).jobForProviderJob(providerJobId);
   if (!jobId) return false;
   await wakeJob(options.queue, jobId);

@@ -82,7 +82,11 @@ const schema = z.object({
   /** Interface the HTTP server binds to. Local mode keeps loopback unless told otherwise. */
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl('https://bot.example.com'),
-  REDIS_URL: optionalUrl('redis://127.0.0.1:6379'),
+  REDIS_URL: optionalString.pipe(
+    z.string().regex(/^(rediss?|redis\+cluster):\/\/\S+$/, { message: 'must be a redis://, rediss:// or redis+cluster://host:port,host:port URL, for example redis://127.0.0.1:6379' }).optional(),
+  ),
+  /** Redis Cluster seed nodes, comma-separated host:port (the same as REDIS_URL=redis+cluster://…). */
+  REDIS_CLUSTER_NODES: optionalString.transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean))),
   /** Key prefix for everything in Redis; use a hash tag like {genbot} on Redis Cluster. */
   REDIS_PREFIX: z.string().min(1).default('genbot'),
   BOT_ENCRYPTION_KEY: encryptionKey,
@@ -131,6 +135,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & {
   /** True when no platform token is configured: the bot starts the local playground. */
   localMode: boolean;
+  /** Redis Cluster seed nodes, from REDIS_CLUSTER_NODES or a redis+cluster:// REDIS_URL. */
+  redisClusterNodes?: string[];
 };
 
 export class ConfigError extends Error {
@@ -171,6 +177,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (has('SLACK_CLIENT_ID') && !has('BOT_ENCRYPTION_KEY')) {
     problems.push("BOT_ENCRYPTION_KEY: required to store workspaces' bot tokens encrypted (generate one with `openssl rand -hex 32`)");
   }
+  const cluster = has('REDIS_CLUSTER_NODES') || raw('REDIS_URL').startsWith('redis+cluster://');
+  if (cluster && !/\{[^}]+\}/.test(raw('REDIS_PREFIX'))) {
+    problems.push('REDIS_PREFIX: on Redis Cluster it must contain a hash tag so all of the bot\'s keys share one slot, for example {genbot}');
+  }
   if (has('BOT_ENCRYPTION_KEY_PREVIOUS') && !has('BOT_ENCRYPTION_KEY')) {
     problems.push('BOT_ENCRYPTION_KEY_PREVIOUS: only used together with BOT_ENCRYPTION_KEY (the new key)');
   }
@@ -179,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = result.success ? result.data : undefined;
   if (problems.length > 0 || !c) throw new ConfigError(problems);
-  return { ...c, localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
+  const clusterNodes = c.REDIS_CLUSTER_NODES ?? (c.REDIS_URL?.startsWith('redis+cluster://') ? c.REDIS_URL.slice('redis+cluster://'.length).split(',').filter(Boolean) : undefined);
+  return { ...c, ...(clusterNodes ? { redisClusterNodes: clusterNodes } : {}), localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
 }

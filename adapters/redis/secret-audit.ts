@@ -4,23 +4,12 @@
  * Unreadable records are reported, never deleted: putting the right key back recovers them.
  */
 import type { SecretBox } from '../../src/crypto-box.js';
-import type { StoreOptions } from './keys.js';
+import { scanMatching, type StoreOptions } from './keys.js';
 
 export interface SecretAudit {
   current: number;
   previous: number;
   unreadable: number;
-}
-
-async function scanKeys(redis: StoreOptions['redis'], pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
 }
 
 export async function auditStoredSecrets({ redis, prefix }: StoreOptions, box: SecretBox): Promise<SecretAudit> {
@@ -30,8 +19,8 @@ export async function auditStoredSecrets({ redis, prefix }: StoreOptions, box: S
     else if (box.open(sealed) !== undefined) audit.previous++;
     else audit.unreadable++;
   };
-  for (const key of await scanKeys(redis, `${prefix}:ws:*:credentials`)) for (const sealed of Object.values(await redis.hgetall(key))) count(sealed);
-  for (const key of await scanKeys(redis, `${prefix}:kv:slack:install:*`)) {
+  for (const key of await scanMatching(redis, `${prefix}:ws:*:credentials`)) for (const sealed of Object.values(await redis.hgetall(key))) count(sealed);
+  for (const key of await scanMatching(redis, `${prefix}:kv:slack:install:*`)) {
     const sealed = await redis.get(key);
     if (sealed) count(sealed);
   }
