@@ -7,7 +7,7 @@ import type { CommandRoute } from '../src/dispatcher.js';
 import { UserError } from '../src/errors.js';
 import { isImageMime, type Actor, type MediaRef, type WorkspaceRef } from '../src/model.js';
 import { textView } from '../src/view.js';
-import { parseMessageLink } from './message-link.js';
+import { linkIsHere, parseMessageLink } from './message-link.js';
 import { startedView } from './replies.js';
 import { resolveRequest } from './resolve-request.js';
 import type { CommandServices } from './services.js';
@@ -50,6 +50,11 @@ export async function animateImage(s: CommandServices, start: AnimateStart): Pro
 }
 
 export const NO_IMAGE_MESSAGE = 'I could not find an image on that message to animate. Attach a PNG, JPEG or WebP, or react to a message that has one.';
+/**
+ * One answer whether the linked channel does not exist, the bot cannot see it, or the user may not
+ * read it: a link must not let anyone probe which channels exist or what is in them.
+ */
+export const UNREACHABLE_LINK_MESSAGE = 'I can only use a link to a message in this channel or in a channel you can read. Attach the image instead.';
 
 export function createAnimateRoute(s: CommandServices): CommandRoute {
   return {
@@ -63,6 +68,10 @@ export function createAnimateRoute(s: CommandServices): CommandRoute {
       if (images.length === 0 && link) {
         const message = parseMessageLink(link, invocation.platform, invocation.workspaceId);
         if (!message) throw new UserError('bad_value', 'That does not look like a link to a message in this workspace. Use “Copy link” on the message.');
+        // Checked before the index or the history is read: both would show what is in that channel.
+        if (!linkIsHere(message, invocation.conversation) && !(await platform.userCanRead(message, invocation.actor.userId))) {
+          throw new UserError('forbidden', UNREACHABLE_LINK_MESSAGE);
+        }
         const indexed = await s.messageIndex.lookup(message);
         images = imagesOf(indexed?.media.length ? indexed.media : await platform.fetchMessageMedia(message));
         placement = { kind: 'thread-of', message };

@@ -133,7 +133,11 @@ function settingsRoute(s: CommandServices): CommandRoute {
 
 export const CONNECT_FORM = 'connect';
 
-async function connectKey(s: CommandServices, inv: { platform: CommandInvocation['platform']; workspaceId: string; actor: { isAdmin: boolean } }, providerName: string, key: string, responder: Responder): Promise<void> {
+/**
+ * Validates a key with its provider (an authenticated read), stores it encrypted and shows only its
+ * last four characters. `typed` is true when it came in the command's text rather than a form.
+ */
+async function connectKey(s: CommandServices, inv: { platform: CommandInvocation['platform']; workspaceId: string; actor: { isAdmin: boolean } }, providerName: string, key: string, responder: Responder, typed: boolean): Promise<void> {
   if (!inv.actor.isAdmin) throw new UserError('forbidden', 'Only workspace admins can connect a provider key.');
   const provider = ProviderId.safeParse(providerName);
   if (!provider.success || !s.providers[provider.data]) {
@@ -146,7 +150,12 @@ async function connectKey(s: CommandServices, inv: { platform: CommandInvocation
   const credentials = { apiKey: key.trim() };
   if (client.checkCredentials) await client.checkCredentials({ credentials });
   await s.credentials.set(workspaceOf(inv), provider.data, credentials);
-  await responder.reply(textView(`Connected **${provider.data}** for this workspace (key ending in \`${key.trim().slice(-4)}\`, stored encrypted).`), { ephemeral: true });
+  const saved = `Saved: connected **${provider.data}** for this workspace (key ending in \`${key.trim().slice(-4)}\`, stored encrypted).`;
+  // Slash-command text passes through the platform's logs and clients; a form does not.
+  const advice = typed && responder.openForm
+    ? `\nNext time, run \`${commandHint(inv.platform, 'connect', provider.data)}\` without the key: it opens a private form. Text typed after a slash command may be logged by ${inv.platform === 'discord' ? 'Discord' : 'Slack'} apps and clients.`
+    : '';
+  await responder.reply(textView(saved + advice), { ephemeral: true });
 }
 
 function connectRoute(s: CommandServices): CommandRoute {
@@ -164,7 +173,7 @@ function connectRoute(s: CommandServices): CommandRoute {
         await s.credentials.delete(workspaceOf(inv), parsed.data);
         return responder.reply(textView(`Removed the ${provider} key of this workspace.`), { ephemeral: true });
       }
-      if (key) return connectKey(s, inv, provider, key, responder);
+      if (key) return connectKey(s, inv, provider, key, responder, true);
       if (!inv.actor.isAdmin) throw new UserError('forbidden', 'Only workspace admins can connect a provider key.');
       if (responder.openForm) {
         return responder.openForm({
@@ -184,7 +193,7 @@ export function createSubmitHandler(s: CommandServices) {
     if (form !== CONNECT_FORM || !provider) return;
     const key = inv.values['key'] ?? '';
     if (!key.trim()) throw new UserError('missing_value', 'The key was empty.');
-    await connectKey(s, inv, provider, key, responder);
+    await connectKey(s, inv, provider, key, responder, false);
   };
 }
 

@@ -3,7 +3,15 @@
  * Discord `https://discord.com/channels/<guild>/<channel>/<message>` and
  * Slack `https://<team>.slack.com/archives/<channel>/p<ts without dot>[?thread_ts=…]`.
  */
-import type { MessageRef, PlatformKind } from '../src/model.js';
+import type { ConversationRef, MessageRef, PlatformKind } from '../src/model.js';
+
+/**
+ * The linked message is in the channel (or thread) the command was typed in: the user is there,
+ * so no permission lookup is needed. On Discord a thread link names the thread as its channel.
+ */
+export function linkIsHere(message: MessageRef, here: ConversationRef): boolean {
+  return message.workspaceId === here.workspaceId && (message.channelId === here.channelId || message.channelId === here.threadId);
+}
 
 export function parseMessageLink(link: string, platform: PlatformKind, workspaceId: string): MessageRef | undefined {
   let url: URL;

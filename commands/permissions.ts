@@ -1,4 +1,9 @@
-/** Who may control a job: the person who asked for it, or a workspace admin. */
+/**
+ * Who may control a job (Cancel, Delete): the person who asked for it, or a workspace admin. The
+ * adapters decide `isAdmin`, one definition per platform: Slack workspace admins and owners
+ * (users.info, adapters/slack/admin-check.ts), Discord members with Manage Server or
+ * Administrator (adapters/discord/permissions.ts).
+ */
 import type { GenerationJob } from '../src/generation.js';
 import type { Actor } from '../src/model.js';
 

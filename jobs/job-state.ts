@@ -8,6 +8,8 @@ const PROVIDER_JOB_TTL_SECONDS = 7 * 24 * 3600;
 export interface JobState {
   /** undefined: no cancel requested; null: requested by nobody known; else who. */
   cancelRequest(jobId: string): Promise<Actor | null | undefined>;
+  /** Forgets a cancel request that can no longer stop anything (the result is already paid for). */
+  clearCancel(jobId: string): Promise<void>;
   /** True once the requester clicked Confirm on a costly job. */
   confirmed(jobId: string): Promise<boolean>;
   /**
@@ -37,6 +39,9 @@ export function createJobState(redis: RedisClient, prefix: string): JobState {
       } catch {
         return null;
       }
+    },
+    async clearCancel(jobId) {
+      await redis.del(keys.cancel(jobId));
     },
     async confirmed(jobId) {
       return (await redis.exists(keys.confirm(jobId))) === 1;

@@ -72,7 +72,8 @@ async function cancelled(turn: Turn): Promise<StepResult | undefined> {
   const states = await cancelOperations(turn);
   if (states.some((s) => s.state === 'succeeded')) {
     turn.log.info('cancel came after the provider finished part of the job; delivering the paid result');
-    // No further batches are sent; poll sees the finished states and delivers them.
+    // The cancel is spent: no further batches are sent, and poll delivers what finished.
+    await turn.runtime.state.clearCancel(job.id);
     return { kind: 'next', step: 'poll', patch: { batches: (job.batches ?? []).slice(0, job.operations.length), submitting: undefined } };
   }
   const stopped = states.every((s) => s.state === 'cancelled' || (s.state === 'failed' && !s.billed));

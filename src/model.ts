@@ -32,7 +32,7 @@ export const MessageRef = ConversationRef.extend({
 });
 export type MessageRef = z.infer<typeof MessageRef>;
 
-/** Who did something. `isAdmin` is resolved by the adapter (Slack admin/owner, Discord ManageMessages). */
+/** Who did something. `isAdmin` is resolved by the adapter (Slack admin/owner from users.info, Discord Manage Server or Administrator). */
 export const Actor = z.object({
   userId: z.string().min(1),
   displayName: z.string().optional(),

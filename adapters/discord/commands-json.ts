@@ -5,6 +5,7 @@
  */
 import type { CommandSpec, ParamSpec } from '../../src/command.js';
 import { ANIMATE_CONTEXT_MENU } from './parse.js';
+import { PERMISSION } from './permissions.js';
 
 export { ANIMATE_CONTEXT_MENU };
 
@@ -18,6 +19,19 @@ const CHAT_INPUT = 1;
 const MESSAGE = 3;
 /** InteractionContextType.Guild: every feature needs a guild (threads, reactions, settings). */
 const GUILD_ONLY = [0];
+/** ApplicationIntegrationType.GuildInstall: installed to servers, not to users' accounts. */
+const GUILD_INSTALL = [0];
+/**
+ * Commands only admins may use. Discord hides them from members without Manage Server (a server
+ * admin can still change that per role or channel in Server Settings → Integrations); the
+ * commands check again themselves, since that setting can be changed.
+ *
+ * Assumption (Discord's application command docs): `default_member_permissions` is a permission
+ * bit set as a decimal string; `contexts` and `integration_types` replace the deprecated
+ * `dm_permission`, which is therefore not sent.
+ */
+export const ADMIN_COMMANDS: ReadonlySet<string> = new Set(['connect', 'settings']);
+const ADMIN_PERMISSIONS = String(PERMISSION.MANAGE_GUILD);
 
 export interface CommandOptionJson {
   type: number;
@@ -37,6 +51,8 @@ export interface ApplicationCommandJson {
   description: string;
   options?: CommandOptionJson[];
   contexts: number[];
+  integration_types: number[];
+  default_member_permissions?: string;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -77,9 +93,17 @@ export function toApplicationCommands(specs: readonly CommandSpec[]): Applicatio
       // Discord refuses a required option after an optional one; the sort is stable otherwise.
       options.sort((a, b) => Number(!!b.required) - Number(!!a.required));
       if (options.length > COMMAND_LIMITS.options) throw new Error(`/${spec.name} has ${options.length} options; Discord allows ${COMMAND_LIMITS.options}`);
-      return { name: spec.name, type: CHAT_INPUT, description: clip(spec.description, COMMAND_LIMITS.description), ...(options.length > 0 ? { options } : {}), contexts: GUILD_ONLY };
+      return {
+        name: spec.name,
+        type: CHAT_INPUT,
+        description: clip(spec.description, COMMAND_LIMITS.description),
+        ...(options.length > 0 ? { options } : {}),
+        contexts: GUILD_ONLY,
+        integration_types: GUILD_INSTALL,
+        ...(ADMIN_COMMANDS.has(spec.name) ? { default_member_permissions: ADMIN_PERMISSIONS } : {}),
+      };
     });
-  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: MESSAGE, description: '', contexts: GUILD_ONLY }];
+  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: MESSAGE, description: '', contexts: GUILD_ONLY, integration_types: GUILD_INSTALL }];
 }
 
 /** Only what we set, with Discord's defaults filled in, so a GET answer compares equal to what we PUT. */
@@ -100,11 +124,16 @@ function normalizeOption(o: Record<string, unknown>): unknown {
 
 function normalizeCommand(c: Record<string, unknown>): string {
   const contexts = Array.isArray(c['contexts']) ? [...(c['contexts'] as number[])].sort() : null;
+  const integrationTypes = Array.isArray(c['integration_types']) ? [...(c['integration_types'] as number[])].sort() : null;
+  const permissions = c['default_member_permissions'];
   return JSON.stringify({
     name: c['name'],
     type: c['type'] ?? CHAT_INPUT,
     description: c['description'] ?? '',
     contexts,
+    integrationTypes,
+    // GET answers null for "everyone"; a changed permission must trigger a new PUT.
+    permissions: typeof permissions === 'string' ? permissions : null,
     options: Array.isArray(c['options']) ? (c['options'] as Array<Record<string, unknown>>).map(normalizeOption) : [],
   });
 }

@@ -16,9 +16,9 @@ import type {
 } from '../../src/invocation.js';
 import { isImageMime, type Actor, type ConversationRef, type MediaRef, type MessageRef } from '../../src/model.js';
 import { decodeButtonId } from '../../src/view.js';
+import { isDiscordAdmin, type PermissionsLike } from './permissions.js';
 
-/** Discord's MANAGE_MESSAGES permission bit: members who hold it may cancel anyone's job. */
-export const MANAGE_MESSAGES = 1n << 13n;
+export type { PermissionsLike };
 
 /** The message context-menu command (type 3) that animates a message's image. */
 export const ANIMATE_CONTEXT_MENU = 'Animate image';
@@ -38,11 +38,6 @@ export interface UserLike {
   id: string;
   username?: string | null;
   globalName?: string | null;
-}
-
-/** discord.js PermissionsBitField, or anything with `has` (null: permissions unknown). */
-export interface PermissionsLike {
-  has(permission: bigint): boolean;
 }
 
 export interface AttachmentLike {
@@ -94,7 +89,8 @@ export function actorOf(user: UserLike, permissions: PermissionsLike | null | un
   return {
     userId: user.id,
     displayName: user.globalName ?? user.username ?? user.id,
-    isAdmin: !!permissions?.has(MANAGE_MESSAGES),
+    // Manage Guild or Administrator (permissions.ts): the people who manage the server's apps.
+    isAdmin: isDiscordAdmin(permissions),
   };
 }
 

@@ -10,6 +10,7 @@ import { isAbortError, PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import { createChannelAccess } from './channel-access.js';
 import { attachmentMedia, imagesOfMessage } from './parse.js';
 import { renderDiscordMessage } from './render.js';
 import { makeDiscordRequest } from './rest-request.js';
@@ -19,7 +20,7 @@ const MIB = 1024 * 1024;
 export const UPLOAD_LIMIT_BY_TIER = [10 * MIB, 10 * MIB, 50 * MIB, 100 * MIB] as const;
 /** Discord caps edits of messages older than an hour (30046): progress stops editing them. */
 export const OLD_MESSAGE_MS = 60 * 60 * 1000;
-/** How long a guild's boost tier is trusted before asking again. */
+/** How long a guild's boost tier and owner are trusted before asking again. */
 const TIER_CACHE_MS = 10 * 60_000;
 const THREAD_NAME_MAX = 100;
 const DISCORD_EPOCH = 1420070400000n;
@@ -60,7 +61,7 @@ export const ApiMessage = z.object({
 });
 export type ApiMessage = z.infer<typeof ApiMessage>;
 const ApiChannel = z.object({ id: z.string() });
-const ApiGuild = z.object({ premium_tier: z.number().int().min(0).max(3).default(0) });
+const ApiGuild = z.object({ premium_tier: z.number().int().min(0).max(3).default(0), owner_id: z.string().optional() });
 
 function attachmentsOf(message: ApiMessage) {
   return message.attachments.map((a) => ({ url: a.url, name: a.filename ?? null, contentType: a.content_type ?? null, size: a.size ?? null, width: a.width ?? null, height: a.height ?? null }));
@@ -107,7 +108,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   const now = options.now ?? Date.now;
   const rest = new REST({ api: options.apiUrl, version: '10', makeRequest: makeDiscordRequest }).setToken(options.token);
   const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest: makeDiscordRequest }).setToken(options.token);
-  const tiers = new Map<string, { limit: number; at: number }>();
+  const guilds = new Map<string, { limit: number; ownerId: string | undefined; at: number }>();
   const target = (to: ConversationRef) => to.threadId ?? to.channelId;
   const ref = (to: ConversationRef, messageId: string): MessageRef => ({ platform: 'discord', workspaceId: to.workspaceId, channelId: to.channelId, messageId, ...(to.threadId ? { threadId: to.threadId } : {}) });
   const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
@@ -121,14 +122,20 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
     }
   }
 
+  async function guild(guildId: string, signal?: AbortSignal) {
+    const hit = guilds.get(guildId);
+    if (hit && now() - hit.at < TIER_CACHE_MS) return hit;
+    const answer = ApiGuild.parse(await rest.get(`/guilds/${guildId}`, sig(signal)));
+    const entry = { limit: UPLOAD_LIMIT_BY_TIER[answer.premium_tier]!, ownerId: answer.owner_id, at: now() };
+    guilds.set(guildId, entry);
+    return entry;
+  }
+
+  const access = createChannelAccess({ rest, logger: log, now, ownerOf: async (guildId, signal) => (await guild(guildId, signal)).ownerId });
+
   async function maxUploadBytes(to: ConversationRef, signal?: AbortSignal): Promise<number> {
-    const hit = tiers.get(to.workspaceId);
-    if (hit && now() - hit.at < TIER_CACHE_MS) return hit.limit;
     try {
-      const guild = ApiGuild.parse(await rest.get(`/guilds/${to.workspaceId}`, sig(signal)));
-      const limit = UPLOAD_LIMIT_BY_TIER[guild.premium_tier]!;
-      tiers.set(to.workspaceId, { limit, at: now() });
-      return limit;
+      return (await guild(to.workspaceId, signal)).limit;
     } catch (err) {
       if (isAbortError(err)) throw err;
       // The default limit is always safe: a smaller file than allowed never fails.
@@ -247,6 +254,11 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       // Bots open a DM channel with the user first; it fails (403) when the user allows no DMs from the server.
       const channel = await call('open DM', async () => ApiChannel.parse(await rest.post('/users/@me/channels', { body: { recipient_id: userId }, ...sig(signal) })));
       await call('create message', () => rest.post(`/channels/${channel.id}/messages`, { body: renderDiscordMessage(view), ...sig(signal) }));
+    },
+
+    async userCanRead(conversation, userId, signal) {
+      // A thread is a channel of its own on Discord (its parent's overwrites apply, see channel-access.ts).
+      return access.canRead(conversation.workspaceId, conversation.threadId ?? conversation.channelId, userId, signal);
     },
 
     async postEphemeral(to, userId, view, signal) {

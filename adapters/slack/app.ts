@@ -11,8 +11,10 @@ import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import type { Logger } from '../../src/logger.js';
 import type { MediaRef } from '../../src/model.js';
-import type { Responder } from '../../src/ports.js';
-import type { MessageView } from '../../src/view.js';
+import type { FormSpec, Responder } from '../../src/ports.js';
+import { textView, type MessageView } from '../../src/view.js';
+import { createSlackAdminCheck } from './admin-check.js';
+import { FORM_CALLBACK_ID, parseViewSubmission, toSlackModal, type FormOrigin } from './forms.js';
 import {
   fromAppMention,
   fromBlockAction,
@@ -33,8 +35,12 @@ import { slackLogger } from './logger.js';
 import { renderSlackMessage } from './render.js';
 
 
-/** The scopes the code uses, and no more (manifest.yml lists the same). */
-export const SLACK_SCOPES = ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'files:read', 'files:write', 'groups:history', 'reactions:read', 'users:read'];
+/**
+ * The scopes the code uses, and no more (manifest.yml lists the same). users:read: users.info for
+ * the admin check; channels:read / groups:read: conversations.info and conversations.members, to
+ * tell whether a user may read the channel a pasted message link points to.
+ */
+export const SLACK_SCOPES = ['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'files:read', 'files:write', 'groups:history', 'groups:read', 'reactions:read', 'users:read'];
 
 export interface SlackAdapterOptions {
   mode: 'http' | 'socket';
@@ -89,22 +95,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     ...(options.botToken ? { token: options.botToken } : {}),
   });
 
-  // users.info is one call per person, cached: admins may cancel anyone's job.
-  const admins = new Map<string, { isAdmin: boolean; at: number }>();
-  async function isAdmin(client: WebClient, teamId: string, userId: string): Promise<boolean> {
-    const key = `${teamId}:${userId}`;
-    const hit = admins.get(key);
-    if (hit && Date.now() - hit.at < 5 * 60_000) return hit.isAdmin;
-    try {
-      const res = (await client.users.info({ user: userId })) as { user?: { is_admin?: boolean; is_owner?: boolean } };
-      const value = !!(res.user?.is_admin || res.user?.is_owner);
-      admins.set(key, { isAdmin: value, at: Date.now() });
-      return value;
-    } catch (err) {
-      log.warn({ err }, 'users.info failed; treating the user as not an admin');
-      return false;
-    }
-  }
+  // Every entry point asks the same cached check, always after its ack.
+  const admins = createSlackAdminCheck({ logger: log });
 
   function ephemeralVia(respond: ((msg: Record<string, unknown>) => Promise<unknown>) | undefined, client: WebClient, channel: string, user: string, threadTs?: string): Responder {
     return {
@@ -124,6 +116,40 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     };
   }
 
+  /** A slash command's trigger_id opens a modal (valid for 3 s after the user's action). */
+  function withForm(responder: Responder, client: WebClient, triggerId: string, origin: FormOrigin): Responder {
+    return {
+      ...responder,
+      async openForm(form: FormSpec) {
+        try {
+          await client.views.open({ trigger_id: triggerId, view: toSlackModal(form, origin) as never });
+        } catch (err) {
+          log.warn({ err, form: form.id }, 'views.open failed');
+          await responder.reply(textView('The private form could not open in time. Please run the command again.'), { ephemeral: true });
+        }
+      },
+    };
+  }
+
+  /**
+   * After a form there is no response_url: answer privately in the channel the form came from,
+   * or by DM when the bot cannot post there (not a member, a DM with someone else).
+   */
+  function privateVia(client: WebClient, origin: FormOrigin, user: string): Responder {
+    return {
+      async reply(view: MessageView) {
+        const message = renderSlackMessage(view);
+        try {
+          await client.chat.postEphemeral({ channel: origin.channel, user, ...message, ...(origin.thread ? { thread_ts: origin.thread } : {}) });
+        } catch (err) {
+          log.info({ err }, 'could not answer a form in its channel; sending a DM');
+          await client.chat.postMessage({ channel: user, ...message });
+        }
+      },
+      async settle() {},
+    };
+  }
+
   const dispatch = (invocation: Invocation | undefined, responder: Responder) => {
     if (!invocation) return;
     void dispatcher.dispatch(invocation, responder).catch((err: unknown) => log.error({ err }, 'dispatch failed'));
@@ -131,22 +157,39 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   app.command(/^\/(generate|animate|genbot)$/, async ({ ack, body, respond, client }) => {
     await ack();
-    dispatch(fromSlashCommand(body as unknown as SlashCommandBody), ephemeralVia(respond as never, client, body.channel_id, body.user_id));
+    const b = body as unknown as SlashCommandBody;
+    const invocation = fromSlashCommand(b, await admins.isAdmin(client, b.team_id, b.user_id));
+    dispatch(invocation, withForm(ephemeralVia(respond as never, client, b.channel_id, b.user_id), client, b.trigger_id, { channel: b.channel_id }));
   });
 
   app.action(/^gb1\|/, async ({ ack, body, respond, client }) => {
     await ack();
     const b = body as unknown as BlockActionBody;
     const teamId = b.team?.id ?? b.user.team_id ?? '';
-    const invocation = fromBlockAction(b, await isAdmin(client, teamId, b.user.id));
+    const invocation = fromBlockAction(b, await admins.isAdmin(client, teamId, b.user.id));
     dispatch(invocation, ephemeralVia(respond as never, client, invocation?.conversation.channelId ?? '', b.user.id, invocation?.conversation.threadId));
+  });
+
+  app.view({ type: 'view_submission', callback_id: FORM_CALLBACK_ID }, async ({ ack, body, client }) => {
+    const parsed = parseViewSubmission(body, Date.now());
+    if (!parsed.ok) {
+      // Empty fields keep the modal open with the reason; anything else just closes it.
+      await ack(parsed.reason === 'invalid' ? { response_action: 'errors', errors: parsed.errors } : undefined);
+      return;
+    }
+    // Closed at once: checking a key with its provider can take longer than Slack's 3 s.
+    await ack();
+    const { invocation, origin } = parsed;
+    const isAdmin = await admins.isAdmin(client, invocation.workspaceId, invocation.actor.userId);
+    dispatch({ ...invocation, actor: { ...invocation.actor, isAdmin } }, privateVia(client, origin, invocation.actor.userId));
   });
 
   for (const callbackId of Object.keys(SHORTCUTS)) {
     app.shortcut(callbackId, async ({ ack, body, client }) => {
       await ack();
-      const invocation = fromMessageShortcut(body as unknown as MessageShortcutBody);
       const b = body as unknown as MessageShortcutBody;
+      const teamId = b.team?.id ?? b.user.team_id ?? '';
+      const invocation = fromMessageShortcut(b, await admins.isAdmin(client, teamId, b.user.id));
       const respond = (body as { response_url?: string }).response_url
         ? async (msg: Record<string, unknown>) => fetch((body as { response_url: string }).response_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(msg) })
         : undefined;
@@ -162,13 +205,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const replies = (await client.conversations.replies({ channel: e.channel, ts: e.thread_ts, limit: 50 }).catch(() => ({ messages: [] }))) as { messages?: Array<{ files?: SlackFile[]; text?: string }> };
       threadMedia = (replies.messages ?? []).flatMap((m) => [...filesToMedia(m.files), ...linkedImages(m.text)]);
     }
-    dispatch(fromAppMention(e, (body as { event_id: string }).event_id, teamId, threadMedia), ephemeralVia(undefined, client, e.channel, e.user, e.thread_ts ?? e.ts));
+    const isAdmin = await admins.isAdmin(client, teamId, e.user);
+    dispatch(fromAppMention(e, (body as { event_id: string }).event_id, teamId, isAdmin, threadMedia), ephemeralVia(undefined, client, e.channel, e.user, e.thread_ts ?? e.ts));
   });
 
   app.event('reaction_added', async ({ event, body, client }) => {
     const e = event as unknown as ReactionEvent;
     const teamId = (body as { team_id: string }).team_id;
-    dispatch(fromReaction(e, (body as { event_id: string }).event_id, teamId, await isAdmin(client, teamId, e.user)), ephemeralVia(undefined, client, e.item.channel, e.user));
+    // Events are acked by Bolt before any listener runs, so this lookup never delays the ack.
+    dispatch(fromReaction(e, (body as { event_id: string }).event_id, teamId, await admins.isAdmin(client, teamId, e.user)), ephemeralVia(undefined, client, e.item.channel, e.user));
   });
 
   for (const name of ['app_uninstalled', 'tokens_revoked'] as const) {

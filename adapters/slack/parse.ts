@@ -43,7 +43,8 @@ export function linkedImages(text: string | undefined, attachments?: Array<{ ima
   return [...new Set(urls)].map((url) => ({ url, source: 'url' as const }));
 }
 
-const actor = (userId: string, isAdmin = false, name?: string): Actor => ({ userId, isAdmin, ...(name ? { displayName: name } : {}) });
+/** `isAdmin` comes from the adapter's users.info check (admin-check.ts); every parser takes it. */
+const actor = (userId: string, isAdmin: boolean, name?: string): Actor => ({ userId, isAdmin, ...(name ? { displayName: name } : {}) });
 
 export interface SlashCommandBody {
   command: string;
@@ -55,7 +56,7 @@ export interface SlashCommandBody {
   trigger_id: string;
 }
 
-export function fromSlashCommand(body: SlashCommandBody): CommandInvocation {
+export function fromSlashCommand(body: SlashCommandBody, isAdmin: boolean): CommandInvocation {
   let command = body.command.replace(/^\//, '');
   let text = body.text ?? '';
   if (command === 'genbot') {
@@ -68,7 +69,7 @@ export function fromSlashCommand(body: SlashCommandBody): CommandInvocation {
     id: `cmd:${body.trigger_id}`,
     platform: 'slack',
     workspaceId: body.team_id,
-    actor: actor(body.user_id, false, body.user_name),
+    actor: actor(body.user_id, isAdmin, body.user_name),
     conversation: { platform: 'slack', workspaceId: body.team_id, channelId: body.channel_id },
     receivedAt: Date.now(),
     command,
@@ -108,7 +109,7 @@ export interface MentionEvent {
   attachments?: Array<{ image_url?: string }>;
 }
 
-export function fromAppMention(event: MentionEvent, eventId: string, teamId: string, threadMedia: MediaRef[] = []): MentionInvocation {
+export function fromAppMention(event: MentionEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[] = []): MentionInvocation {
   const text = event.text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
   const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId: event.channel, ...(event.thread_ts ? { threadId: event.thread_ts } : {}) };
   return {
@@ -116,7 +117,7 @@ export function fromAppMention(event: MentionEvent, eventId: string, teamId: str
     id: `evt:${eventId}`,
     platform: 'slack',
     workspaceId: teamId,
-    actor: actor(event.user),
+    actor: actor(event.user, isAdmin),
     conversation,
     receivedAt: Date.now(),
     text,
@@ -162,7 +163,7 @@ export interface MessageShortcutBody {
   message: { ts: string; thread_ts?: string; text?: string; files?: SlackFile[]; attachments?: Array<{ image_url?: string }> };
 }
 
-export function fromMessageShortcut(body: MessageShortcutBody): ShortcutInvocation | undefined {
+export function fromMessageShortcut(body: MessageShortcutBody, isAdmin: boolean): ShortcutInvocation | undefined {
   const shortcut = SHORTCUTS[body.callback_id as keyof typeof SHORTCUTS];
   const teamId = body.team?.id ?? body.user.team_id;
   if (!shortcut || !teamId) return undefined;
@@ -173,7 +174,7 @@ export function fromMessageShortcut(body: MessageShortcutBody): ShortcutInvocati
     id: `sc:${body.trigger_id}`,
     platform: 'slack',
     workspaceId: teamId,
-    actor: actor(body.user.id, false, body.user.name),
+    actor: actor(body.user.id, isAdmin, body.user.name),
     conversation,
     receivedAt: Date.now(),
     shortcut,

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { fetch } from 'undici';
+import { z } from 'zod';
 import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
@@ -15,6 +16,20 @@ import { slackLogger } from './logger.js';
 import { renderSlackMessage } from './render.js';
 
 export const SLACK_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+/** How long a "may this user read that channel" answer is trusted. */
+const READ_CACHE_MS = 60_000;
+/** conversations.members pages of this size, at most this many (10,000 members). */
+const MEMBERS_PAGE = 200;
+const MEMBERS_MAX_PAGES = 50;
+
+// Assumptions (Slack's conversation object): a public channel has `is_channel: true` and
+// `is_private: false`; private channels, DMs (`is_im`) and group DMs (`is_mpim`) are only readable
+// by their members. conversations.info/members need channels:read (public) and groups:read
+// (private); a conversation the bot cannot see answers `channel_not_found`, read here as "no".
+const ConversationInfo = z.object({ channel: z.object({ is_channel: z.boolean().optional(), is_private: z.boolean().optional() }) });
+const ConversationMembers = z.object({ members: z.array(z.string()).default([]), response_metadata: z.object({ next_cursor: z.string().optional() }).optional() });
+// Guests (single- and multi-channel) only see the channels they were invited to, public or not.
+const UserGuest = z.object({ user: z.object({ is_restricted: z.boolean().optional(), is_ultra_restricted: z.boolean().optional() }).optional() });
 
 export interface SlackPlatformOptions {
   token: string;
@@ -59,6 +74,28 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
   const client = new WebClient(token, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
   const progress = new WebClient(token, { slackApiUrl: apiUrl, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const ref = (channelId: string, ts: string, threadId?: string): MessageRef => ({ platform: 'slack', workspaceId: teamId, channelId, messageId: ts, ...(threadId ? { threadId } : {}) });
+  const readable = new Map<string, { ok: boolean; at: number }>();
+
+  async function isMember(channel: string, userId: string): Promise<boolean> {
+    let cursor: string | undefined;
+    for (let page = 0; page < MEMBERS_MAX_PAGES; page++) {
+      const res = ConversationMembers.parse(await client.conversations.members({ channel, limit: MEMBERS_PAGE, ...(cursor ? { cursor } : {}) }));
+      // Stop at the first page that has the user: no need to list a big channel to the end.
+      if (res.members.includes(userId)) return true;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return false;
+    }
+    return false;
+  }
+
+  async function canRead(channel: string, userId: string): Promise<boolean> {
+    const info = ConversationInfo.parse(await client.conversations.info({ channel }));
+    if (info.channel.is_channel && !info.channel.is_private) {
+      const user = UserGuest.parse(await client.users.info({ user: userId })).user;
+      if (!user?.is_restricted && !user?.is_ultra_restricted) return true;
+    }
+    return isMember(channel, userId);
+  }
 
   async function findMessage(channel: string, ts: string): Promise<HistoryMessage | undefined> {
     const history = (await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
@@ -159,6 +196,21 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         await client.chat.postMessage({ channel: userId, ...renderSlackMessage(view), unfurl_links: false, unfurl_media: false });
       } catch (err) {
         throw toPlatformError(err, 'chat.postMessage (DM)');
+      }
+    },
+    async userCanRead(conversation: ConversationRef, userId: string) {
+      const key = `${conversation.channelId}:${userId}`;
+      const hit = readable.get(key);
+      if (hit && Date.now() - hit.at < READ_CACHE_MS) return hit.ok;
+      try {
+        const ok = await canRead(conversation.channelId, userId);
+        if (readable.size > 5_000) readable.clear();
+        readable.set(key, { ok, at: Date.now() });
+        return ok;
+      } catch (err) {
+        // Unknown channel, no access for the bot, or Slack failing: all read as "no" (not cached), and look alike to the user.
+        options.logger.info({ err: toPlatformError(err, 'conversations.info'), channel: conversation.channelId }, 'could not confirm that the user can read that channel');
+        return false;
       }
     },
     async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {

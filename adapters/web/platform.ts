@@ -56,5 +56,9 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
       // The playground has one person and one channel: a private note there is its DM.
       store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
     },
+    async userCanRead() {
+      // One person, one channel: everything in the playground is theirs to read.
+      return true;
+    },
   };
 }

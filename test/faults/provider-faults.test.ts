@@ -119,6 +119,21 @@ describe('provider errors while following a job', () => {
 });
 
 describe('a paid result is never thrown away', () => {
+  it('a Cancel that arrives after the provider finished delivers the paid result, once, without spinning', async () => {
+    h = await harness({ sim: { jobDurationMs: 200 } });
+    h.deps.timeScale = 1; // the first poll comes seconds later: the job is done at the provider meanwhile
+    h.startWorker();
+    const id = await h.enqueue();
+    await h.waitFor(id, (j) => j.step === 'poll');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.sim.jobJson(h.sim.jobs()[0]!.job_id)?.['status']).toBe('completed');
+    expect(await h.queue.requestCancel(id, { userId: 'UALICE', isAdmin: false })).toBe('requested');
+    const job = await h.waitFor(id);
+    expect(job.outcome).toMatchObject({ state: 'succeeded', charged: 'yes' });
+    expect(h.platform.uploads).toHaveLength(1);
+    expect(h.sim.requests().filter((r) => r.method === 'GET' && r.path.startsWith('/jobs/')).length).toBeLessThan(10);
+  });
+
   it('outputs that answer 503 a few times are delivered once they come back', async () => {
     h = await harness();
     h.sim.control.failResults(503, 503, 503);

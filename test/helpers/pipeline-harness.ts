@@ -62,6 +62,9 @@ export class RecordingPlatform implements ChatPlatform {
   async directMessage(_w: unknown, userId: string, view: MessageView) {
     this.dms.push({ userId, view });
   }
+  async userCanRead() {
+    return true;
+  }
   get finalView(): MessageView | undefined {
     return this.updates.filter((u) => u.priority === 'final').at(-1)?.view;
   }

@@ -12,10 +12,11 @@ import type { Invocation } from '../../src/invocation.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Responder } from '../../src/ports.js';
 import { encodeButtonId, textView } from '../../src/view.js';
-import { apiMessage, APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, MANAGE_MESSAGES_BITS, MOD_ROLE_ID } from '../fakes/discord/server.js';
+import { ADMIN_ROLE_ID, ADMINISTRATOR_BITS, apiMessage, APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, MANAGE_GUILD_BITS, MANAGE_MESSAGES_BITS, MOD_ROLE_ID } from '../fakes/discord/server.js';
 
 const ALICE = '200000000000000011';
 const BOB = '200000000000000012';
+const CAROL = '200000000000000013';
 
 const specs: CommandSpec[] = [
   {
@@ -142,14 +143,18 @@ describe('Discord adapter (discord.js against the fake)', () => {
     expect(cb.body).toEqual({ type: 8, data: { choices: [] } });
   });
 
-  it('decodes a button of ours, with Manage Messages making an admin; ignores buttons it did not make', async () => {
+  it('decodes a button of ours, with Manage Server or Administrator making an admin (Manage Messages does not); ignores buttons it did not make', async () => {
     rec.set(async () => undefined);
     const status = fake.addMessage(CHANNEL_ID, 'status', [], '100000000000000004');
-    const click = (customId: string) => fake.sendInteraction({ type: 3, userId: BOB, permissions: MANAGE_MESSAGES_BITS, message: status, data: { custom_id: customId, component_type: 2 } });
+    const click = (customId: string, permissions = MANAGE_GUILD_BITS) => fake.sendInteraction({ type: 3, userId: BOB, permissions, message: status, data: { custom_id: customId, component_type: 2 } });
     const id = click(encodeButtonId({ action: 'cancel', jobId: 'job-42' }));
     await until(() => fake.callbackOf(id), 'the deferral');
     const seen = await until(() => invocationOf(id), 'the action');
     expect(seen.invocation).toMatchObject({ kind: 'action', action: { action: 'cancel', jobId: 'job-42' }, message: { messageId: status.id }, actor: { userId: BOB, isAdmin: true } });
+    const asAdministrator = click(encodeButtonId({ action: 'cancel', jobId: 'job-42' }), ADMINISTRATOR_BITS);
+    expect((await until(() => invocationOf(asAdministrator), 'the Administrator click')).invocation.actor.isAdmin).toBe(true);
+    const asModerator = click(encodeButtonId({ action: 'cancel', jobId: 'job-42' }), MANAGE_MESSAGES_BITS);
+    expect((await until(() => invocationOf(asModerator), 'the moderator click')).invocation.actor.isAdmin).toBe(false);
     const foreign = click('another-bot:do-something');
     const marker = click(encodeButtonId({ action: 'retry', jobId: 'job-43' }));
     await until(() => invocationOf(marker), 'the later click');
@@ -162,9 +167,10 @@ describe('Discord adapter (discord.js against the fake)', () => {
     const message = fake.addMessage(CHANNEL_ID, 'my cat', [image]);
     const before = rec.seen.length;
     fake.sendReaction({ userId: ALICE, messageId: message.id, emoji: '🎬' });
-    fake.sendReaction({ userId: BOB, messageId: message.id, emoji: '🎬', roles: [MOD_ROLE_ID] });
-    await until(() => rec.seen.length >= before + 2, 'both reactions');
-    const [a, b] = rec.seen.slice(before).map((s) => s.invocation);
+    fake.sendReaction({ userId: BOB, messageId: message.id, emoji: '🎬', roles: [ADMIN_ROLE_ID] });
+    fake.sendReaction({ userId: CAROL, messageId: message.id, emoji: '🎬', roles: [MOD_ROLE_ID] });
+    await until(() => rec.seen.length >= before + 3, 'the three reactions');
+    const [a, b, c] = rec.seen.slice(before).map((s) => s.invocation);
     expect(fake.callsTo('GET', new RegExp(`/channels/${CHANNEL_ID}/messages/${message.id}$`)).length).toBeGreaterThanOrEqual(1);
     expect(a).toMatchObject({
       kind: 'reaction', id: expect.stringMatching(new RegExp(`^reaction:${CHANNEL_ID}:${message.id}:clapper:${ALICE}:`)), emoji: 'clapper', authorId: message.author.id,
@@ -173,7 +179,9 @@ describe('Discord adapter (discord.js against the fake)', () => {
     });
     // Each reaction is its own invocation; one job per message is the reaction lock's job (commands/reaction.ts).
     expect(b!.id).not.toBe(a!.id);
+    // The reactor's role gives Manage Server: an admin. A moderator's Manage Messages does not.
     expect(b!.actor).toMatchObject({ userId: BOB, isAdmin: true });
+    expect(c!.actor).toMatchObject({ userId: CAROL, isAdmin: false });
   });
 
   it('a reaction on a message it cannot read still reaches the core, which looks the media up itself', async () => {
@@ -198,7 +206,7 @@ describe('Discord adapter (discord.js against the fake)', () => {
     rec.set(async (inv, responder) => {
       if (inv.kind === 'command' && inv.command === 'connect') await responder.openForm!({ id: 'connect:krea', title: 'Connect Krea', fields: [{ id: 'api_key', label: 'API key', secret: true, maxLength: 200 }] });
     });
-    const id = fake.sendInteraction({ type: 2, permissions: MANAGE_MESSAGES_BITS, data: { id: '2', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] } });
+    const id = fake.sendInteraction({ type: 2, permissions: MANAGE_GUILD_BITS, data: { id: '2', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] } });
     const modal = await until(() => fake.callbackOf(id), 'the modal');
     expect(modal.body).toMatchObject({ type: 9, data: { custom_id: 'connect:krea', title: 'Connect Krea', components: [{ type: 1, components: [{ type: 4, custom_id: 'api_key', label: 'API key', max_length: 200 }] }] } });
     rec.set(async (inv, responder) => {

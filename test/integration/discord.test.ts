@@ -29,7 +29,7 @@ async function until<T>(fn: () => T | undefined | false, timeoutMs = 15_000): Pr
   }
 }
 
-const MANAGE_MESSAGES = String(1 << 13);
+const MANAGE_GUILD = String(1 << 5);
 
 function interaction(data: Record<string, unknown>, user = ALICE, type = 2, extra: Record<string, unknown> = {}, permissions = '0') {
   const id = nextSnowflake();
@@ -133,7 +133,7 @@ describe('Discord', () => {
   });
 
   it('/connect asks admins for the key in a private form and refuses everyone else', async () => {
-    const asAdmin = interaction({ id: '1', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] }, ALICE, 2, {}, MANAGE_MESSAGES);
+    const asAdmin = interaction({ id: '1', name: 'connect', type: 1, options: [{ name: 'provider', type: 3, value: 'krea' }] }, ALICE, 2, {}, MANAGE_GUILD);
     const modal = await until(() => callback(asAdmin));
     expect(modal.body).toMatchObject({ type: 9, data: { custom_id: 'connect:krea' } });
     expect(JSON.stringify(modal.body)).toContain('API key');

@@ -220,3 +220,118 @@ describe('🎬 reactions', () => {
     expect(chat.fetched).toEqual([]);
   });
 });
+
+describe('who may do what (one permission model)', () => {
+  const status = { ...CHANNEL, messageId: 'status-1' };
+  const image = { url: 'https://files.slack.com/files-pri/T1-F1/out.png', source: 'slack' as const, name: 'out.png', mimeType: 'image/png', sizeBytes: 1000, width: 512, height: 512 };
+  let n = 0;
+  const click = (action: string, jobId: string, actor: typeof ALICE, arg?: string): Invocation =>
+    ({ kind: 'action', id: `click-${++n}`, platform: 'slack', workspaceId: 'T1', actor, conversation: CHANNEL, receivedAt: 0, action: { action, jobId, ...(arg ? { arg } : {}) }, message: status }) as Invocation;
+  async function finishedJobOfAlice() {
+    await dispatcher.dispatch(generate('a red fox', `gen-${++n}`), new RecordingResponder());
+    const job = [...queue.jobs.values()].at(-1)!;
+    const done = { ...job, statusMessage: status, outcome: { state: 'succeeded' as const, outputs: [image], charged: 'yes' as const, finishedAt: 1 } };
+    queue.jobs.set(job.id, done as typeof job);
+    return done;
+  }
+
+  it('Delete: refused to a member who did not ask, done for an admin', async () => {
+    const job = await finishedJobOfAlice();
+    const bob = new RecordingResponder();
+    await dispatcher.dispatch(click('delete', job.id, BOB), bob);
+    expect(bob.text).toBe('Only <@UALICE> or an admin can delete this.');
+    expect(chat.deleted).toEqual([]);
+    const admin = new RecordingResponder();
+    await dispatcher.dispatch(click('delete', job.id, ADMIN), admin);
+    expect(chat.deleted).toEqual([status]);
+    expect(admin.settled[0]?.text).toBe('Deleted.');
+  });
+
+  it('Retry, Variations, Upscale and Animate run as the person who clicked: the new job is theirs', async () => {
+    const job = await finishedJobOfAlice();
+    for (const action of ['retry', 'variations', 'upscale', 'animate']) {
+      const before = new Set(queue.jobs.keys());
+      const r = new RecordingResponder();
+      await dispatcher.dispatch(click(action, job.id, BOB, action === 'upscale' || action === 'animate' ? '0' : undefined), r);
+      const created = [...queue.jobs.values()].filter((j) => !before.has(j.id));
+      expect(created, `${action}: ${r.text}`).toHaveLength(1);
+      expect(created[0]!.requester).toEqual(BOB);
+      expect(created[0]!.parentJobId).toBe(job.id);
+    }
+  });
+
+  it('a provider key typed after the command is saved, and the answer says so and suggests the private form', async () => {
+    const forms: unknown[] = [];
+    const withForm = Object.assign(new RecordingResponder(), { openForm: async (f: unknown) => void forms.push(f) });
+    await dispatcher.dispatch({ ...generate('', 'conn-1'), actor: ADMIN, command: 'connect', text: 'krea sk-live-abcd1234' } as Invocation, withForm);
+    expect(await credentials.get(W, 'krea')).toEqual({ apiKey: 'sk-live-abcd1234' });
+    expect(withForm.replies[0]?.ephemeral).toBe(true);
+    expect(withForm.text).toContain('Saved: connected **krea**');
+    expect(withForm.text).toContain('key ending in `1234`');
+    expect(withForm.text).not.toContain('sk-live-abcd1234');
+    expect(withForm.text).toContain('run `/genbot connect krea` without the key: it opens a private form');
+    expect(withForm.text).toMatch(/may be logged/);
+    expect(forms).toEqual([]);
+  });
+
+  it('without a key, an admin gets the private form and a member a refusal (and no form)', async () => {
+    const forms: Array<{ id: string }> = [];
+    const responder = () => Object.assign(new RecordingResponder(), { openForm: async (f: { id: string }) => void forms.push(f) });
+    const member = responder();
+    await dispatcher.dispatch({ ...generate('', 'conn-2'), actor: BOB, command: 'connect', text: 'krea' } as Invocation, member);
+    expect(member.text).toBe('Only workspace admins can connect a provider key.');
+    expect(forms).toEqual([]);
+    await dispatcher.dispatch({ ...generate('', 'conn-3'), actor: ADMIN, command: 'connect', text: 'krea' } as Invocation, responder());
+    expect(forms.map((f) => f.id)).toEqual(['connect:krea']);
+  });
+});
+
+describe('/animate --link', () => {
+  const image = { url: 'https://files.slack.com/files-pri/T1-F9/cat.png', source: 'slack' as const, name: 'cat.png', mimeType: 'image/png', sizeBytes: 1000 };
+  const link = (channel: string) => `https://fake.slack.com/archives/${channel}/p1700000001000100`;
+  const animate = (channel: string, id: string): Invocation => ({ ...generate('', id), command: 'animate', text: `--link ${link(channel)}` }) as Invocation;
+  let asked: Array<{ channelId: string; userId: string }>;
+  let readable: boolean;
+  beforeEach(() => {
+    asked = [];
+    readable = false;
+    chat.messageMedia.set('1700000001.000100', [image]);
+    chat.userCanRead = async (conversation, userId) => {
+      asked.push({ channelId: conversation.channelId, userId });
+      return readable;
+    };
+  });
+
+  it('a message in the channel the command was typed in needs no permission lookup', async () => {
+    await dispatcher.dispatch(animate('C1', 'anim-1'), new RecordingResponder());
+    expect(asked).toEqual([]);
+    expect(queue.jobs.size).toBe(1);
+  });
+
+  it('another channel the user can read works; one they cannot read is refused before anything is read from it', async () => {
+    const refused = new RecordingResponder();
+    await dispatcher.dispatch(animate('CSECRET', 'anim-2'), refused);
+    expect(asked).toEqual([{ channelId: 'CSECRET', userId: 'UALICE' }]);
+    expect(refused.text).toBe('I can only use a link to a message in this channel or in a channel you can read. Attach the image instead.');
+    expect(chat.fetched).toEqual([]);
+    expect(queue.jobs.size).toBe(0);
+
+    // The same words for a channel that does not exist: nothing to learn by probing.
+    const missing = new RecordingResponder();
+    await dispatcher.dispatch(animate('CNOPE', 'anim-3'), missing);
+    expect(missing.text).toBe(refused.text);
+
+    readable = true;
+    await dispatcher.dispatch(animate('COPEN', 'anim-4'), new RecordingResponder());
+    expect(chat.fetched.map((m) => m.channelId)).toEqual(['COPEN']);
+    expect(queue.jobs.size).toBe(1);
+  });
+
+  it("the bot's own results in an unreadable channel stay hidden too (the index is not read first)", async () => {
+    await index.remember({ ...CHANNEL, channelId: 'CSECRET', messageId: '1700000001.000100' }, { jobId: 'g-secret', role: 'result', requesterId: 'UCAROL', media: [image] });
+    const refused = new RecordingResponder();
+    await dispatcher.dispatch(animate('CSECRET', 'anim-5'), refused);
+    expect(refused.text).toMatch(/^I can only use a link/);
+    expect(queue.jobs.size).toBe(0);
+  });
+});

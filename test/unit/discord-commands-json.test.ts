@@ -31,6 +31,7 @@ describe('toApplicationCommands', () => {
         type: 1,
         description: 'Generate images from a prompt',
         contexts: [0],
+        integration_types: [0],
         options: [
           // Required first (Discord refuses them after optional ones), otherwise in spec order.
           { type: 3, name: 'prompt', description: 'What to make', required: true, max_length: 6000 },
@@ -45,9 +46,24 @@ describe('toApplicationCommands', () => {
           { type: 11, name: 'image3', description: 'Another input image' },
         ],
       },
-      { name: 'credits', type: 1, description: `${'x'.repeat(99)}…`, contexts: [0] },
-      { name: ANIMATE_CONTEXT_MENU, type: 3, description: '', contexts: [0] },
+      { name: 'credits', type: 1, description: `${'x'.repeat(99)}…`, contexts: [0], integration_types: [0] },
+      { name: ANIMATE_CONTEXT_MENU, type: 3, description: '', contexts: [0], integration_types: [0] },
     ]);
+  });
+
+  it('hides /connect and /settings from members without Manage Server; everything else is for everyone', () => {
+    const commands = toApplicationCommands(allSpecs);
+    const byName = new Map(commands.map((c) => [c.name, c]));
+    // Manage Guild is 1 << 5, sent as a decimal string.
+    expect(byName.get('connect')!.default_member_permissions).toBe('32');
+    expect(byName.get('settings')!.default_member_permissions).toBe('32');
+    for (const c of commands.filter((x) => !['connect', 'settings'].includes(x.name))) expect(c.default_member_permissions).toBeUndefined();
+    for (const c of commands) {
+      // Guild installs, used in guilds; the deprecated dm_permission is not sent.
+      expect(c.contexts).toEqual([0]);
+      expect(c.integration_types).toEqual([0]);
+      expect(c).not.toHaveProperty('dm_permission');
+    }
   });
 
   it('keeps every real command within Discord limits', () => {
@@ -79,7 +95,7 @@ describe('sameCommands', () => {
   const wanted = toApplicationCommands(specs);
   // What GET answers: ids, versions and fields Discord fills in, in another order.
   const registered = [...wanted].reverse().map((c, i) => ({
-    id: String(i + 1), application_id: '1', version: '7', default_member_permissions: null, nsfw: false, integration_types: [0],
+    id: String(i + 1), application_id: '1', version: '7', default_member_permissions: null, nsfw: false,
     ...c,
     ...(c.options ? { options: c.options.map((o) => ({ ...o, required: o.required ?? false, description_localizations: null })) } : {}),
   }));
@@ -94,5 +110,15 @@ describe('sameCommands', () => {
     expect(sameCommands(changed, wanted)).toBe(false);
     expect(sameCommands(registered.filter((c) => c.name !== 'credits'), wanted)).toBe(false);
     expect(sameCommands([], wanted)).toBe(false);
+  });
+
+  it('sees a changed default_member_permissions (registered before the admin-only change) and missing integration_types', () => {
+    const real = toApplicationCommands(allSpecs);
+    const registeredReal = real.map((c, i) => ({ id: String(i + 1), version: '1', ...c, default_member_permissions: c.default_member_permissions ?? null }));
+    expect(sameCommands(registeredReal, real)).toBe(true);
+    const oldConnect = registeredReal.map((c) => (c.name === 'connect' ? { ...c, default_member_permissions: null } : c));
+    expect(sameCommands(oldConnect, real)).toBe(false);
+    const noIntegrationTypes = registeredReal.map(({ integration_types: _drop, ...c }) => c);
+    expect(sameCommands(noIntegrationTypes, real)).toBe(false);
   });
 });

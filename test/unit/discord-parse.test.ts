@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ANIMATE_CONTEXT_MENU,
-  MANAGE_MESSAGES,
+  actorOf,
   emojiName,
   imagesOfMessage,
   parseAutocomplete,
@@ -14,6 +14,7 @@ import {
   type InteractionContext,
   type MessageLike,
 } from '../../adapters/discord/parse.js';
+import { PERMISSION } from '../../adapters/discord/permissions.js';
 import { encodeButtonId } from '../../src/view.js';
 
 const perms = (bits: bigint) => ({ has: (p: bigint) => (bits & p) === p });
@@ -51,10 +52,20 @@ describe('Discord interactions → Invocations', () => {
     });
   });
 
-  it('in a thread, replies go to the thread under its parent; Manage Messages makes an admin', () => {
-    const inv = parseChatInput(ctx({ channelId: 't1', threadParentId: 'c1', permissions: perms(MANAGE_MESSAGES | 1024n) }), 'credits', []);
+  it('in a thread, replies go to the thread under its parent; Manage Server makes an admin', () => {
+    const inv = parseChatInput(ctx({ channelId: 't1', threadParentId: 'c1', permissions: perms(PERMISSION.MANAGE_GUILD | 1024n) }), 'credits', []);
     expect(inv.conversation).toEqual({ platform: 'discord', workspaceId: 'g1', channelId: 'c1', threadId: 't1' });
     expect(inv.actor.isAdmin).toBe(true);
+  });
+
+  it('admin = Manage Server or Administrator; Manage Messages alone (a moderator) is not, nor unknown permissions', () => {
+    const user = { id: 'u1', username: 'alice' };
+    expect(actorOf(user, perms(PERMISSION.MANAGE_GUILD)).isAdmin).toBe(true);
+    // A plain bit set: Administrator must count on its own (discord.js's `has` would include it anyway).
+    expect(actorOf(user, perms(PERMISSION.ADMINISTRATOR)).isAdmin).toBe(true);
+    expect(actorOf(user, perms(PERMISSION.MANAGE_MESSAGES | PERMISSION.VIEW_CHANNEL | PERMISSION.READ_MESSAGE_HISTORY)).isAdmin).toBe(false);
+    expect(actorOf(user, null).isAdmin).toBe(false);
+    expect(actorOf(user, undefined).isAdmin).toBe(false);
   });
 
   it('autocomplete carries the focused option and what was typed', () => {

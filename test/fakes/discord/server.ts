@@ -2,6 +2,9 @@
  * A loopback fake of Discord: REST under /api/v10 (JSON answers, multipart uploads, 429s with the
  * documented body and headers) and the gateway websocket (Hello, Identify → READY + GUILD_CREATE,
  * heartbeats, Resume, dispatches), plus a CDN path for attachments. Records every REST call.
+ * Permissions: guild members with roles (GET /guilds/{g}/members/{u}), the guild's roles
+ * (GET /guilds/{g}/roles), channels with permission overwrites (GET /channels/{c}) and private
+ * thread members, all from tables the test sets.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -30,9 +33,39 @@ export const GUILD_ID = '100000000000000001';
 export const CHANNEL_ID = '100000000000000002';
 export const APP_ID = '100000000000000003';
 export const BOT_ID = '100000000000000004';
-/** A role holding Manage Messages (plus View Channel): members with it may cancel anyone's job. */
+/** A role holding Manage Messages (plus View Channel): moderators, but not bot admins. */
 export const MOD_ROLE_ID = '100000000000000005';
 export const MANAGE_MESSAGES_BITS = String(1n << 13n);
+/** A role holding Manage Server (Manage Guild): bot admins. */
+export const ADMIN_ROLE_ID = '100000000000000006';
+export const MANAGE_GUILD_BITS = String(1n << 5n);
+export const ADMINISTRATOR_BITS = String(1n << 3n);
+export const GUILD_OWNER_ID = '200000000000000009';
+/** @everyone: View Channel + Read Message History, as a new server has them. */
+export const EVERYONE_BITS = String((1n << 10n) | (1n << 16n));
+
+export interface FakeRole {
+  id: string;
+  name: string;
+  permissions: string;
+}
+
+export interface FakeOverwrite {
+  id: string;
+  /** 0 role, 1 member. */
+  type: 0 | 1;
+  allow: string;
+  deny: string;
+}
+
+export interface FakeChannel {
+  id: string;
+  type: number;
+  guild_id: string;
+  name: string;
+  parent_id?: string;
+  permission_overwrites: FakeOverwrite[];
+}
 
 export interface InteractionInit {
   /** 2 application command, 3 component, 4 autocomplete, 5 modal submit. */
@@ -60,6 +93,14 @@ export class FakeDiscord {
   readonly cdn = new Map<string, { bytes: Buffer; type: string }>();
   commands: unknown[] = [];
   premiumTier = 0;
+  /** Roles besides @everyone, mods and admins. */
+  readonly extraRoles: FakeRole[] = [];
+  /** Guild members GET /guilds/{g}/members/{u} answers (role ids); anyone else is Unknown Member. */
+  readonly members = new Map<string, string[]>();
+  /** Channels besides #general and the threads; GET /channels/{c} answers these with their overwrites. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** Members of private threads (GET /channels/{t}/thread-members/{u}). */
+  readonly threadMembers = new Map<string, Set<string>>();
   /** Message edits to answer with 429 (the next N PATCHes of channel messages). */
   rateLimitEdits = 0;
   /** Seconds a 429 on an edit asks the client to wait. */
@@ -192,14 +233,21 @@ export class FakeDiscord {
 
   guild(): Record<string, unknown> {
     return {
-      id: GUILD_ID, name: 'Fake guild', icon: null, owner_id: '200000000000000009', unavailable: false, premium_tier: this.premiumTier, member_count: 3, large: false, features: [],
-      roles: [
-        { id: GUILD_ID, name: '@everyone', permissions: '1024', position: 0, color: 0, hoist: false, managed: false, mentionable: false },
-        { id: MOD_ROLE_ID, name: 'mods', permissions: String((1n << 13n) | 1024n), position: 1, color: 0, hoist: false, managed: false, mentionable: false },
-      ],
-      channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }],
+      id: GUILD_ID, name: 'Fake guild', icon: null, owner_id: GUILD_OWNER_ID, unavailable: false, premium_tier: this.premiumTier, member_count: 3, large: false, features: [],
+      roles: this.roles(),
+      channels: [{ id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, position: 0, permission_overwrites: [] }, ...[...this.channels.values()].map((c, i) => ({ position: i + 1, ...c }))],
       threads: [], members: [], emojis: [], stickers: [], voice_states: [], presences: [], stage_instances: [], guild_scheduled_events: [], joined_at: new Date().toISOString(),
     };
+  }
+
+  roles(): Array<Record<string, unknown>> {
+    const role = (r: FakeRole, position: number) => ({ ...r, position, color: 0, hoist: false, managed: false, mentionable: false });
+    return [
+      role({ id: GUILD_ID, name: '@everyone', permissions: EVERYONE_BITS }, 0),
+      role({ id: MOD_ROLE_ID, name: 'mods', permissions: String((1n << 13n) | 1024n) }, 1),
+      role({ id: ADMIN_ROLE_ID, name: 'admins', permissions: String((1n << 5n) | 1024n) }, 2),
+      ...this.extraRoles.map((r, i) => role(r, i + 3)),
+    ];
   }
 
   private json(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
@@ -255,8 +303,21 @@ export class FakeDiscord {
       return this.json(res, 200, this.commands.map((c, i) => ({ id: String(i + 1), application_id: APP_ID, version: '1', ...(c as object) })));
     }
     if ((m = /^\/guilds\/(\d+)$/.exec(route))) return this.json(res, 200, this.guild());
+    if ((m = /^\/guilds\/(\d+)\/roles$/.exec(route)) && method === 'GET') return this.json(res, 200, this.roles());
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(route)) && method === 'GET') {
+      const roles = this.members.get(m[2]!);
+      if (!roles) return this.json(res, 404, { message: 'Unknown Member', code: 10007 });
+      return this.json(res, 200, member(m[2]!, undefined, roles));
+    }
+    if ((m = /^\/channels\/(\d+)\/thread-members\/(\d+)$/.exec(route)) && method === 'GET') {
+      if (!this.threadMembers.get(m[1]!)?.has(m[2]!)) return this.json(res, 404, { message: 'Unknown Member', code: 10007 });
+      return this.json(res, 200, { id: m[1], user_id: m[2], join_timestamp: new Date().toISOString(), flags: 0 });
+    }
+    if ((m = /^\/channels\/(\d+)$/.exec(route)) && this.channels.has(m[1]!)) return this.json(res, 200, this.channels.get(m[1]!));
     if ((m = /^\/channels\/(\d+)$/.exec(route))) {
       const isThread = [...this.threads.values()].includes(m[1]!);
+      // Only #general and the threads made from its messages exist; anything else is unknown.
+      if (!isThread && m[1] !== CHANNEL_ID) return this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
       return this.json(res, 200, { id: m[1], type: isThread ? 11 : 0, guild_id: GUILD_ID, name: isThread ? 'thread' : 'general', ...(isThread ? { parent_id: CHANNEL_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } } : {}) });
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(route))) {

@@ -3,6 +3,9 @@
  * bodies, `{ok}` answers, 429 with Retry-After), the files.uploadV2 upload URL, private file
  * downloads that need the bot token (an HTML login page otherwise), response_url, OAuth token
  * exchange, and the Socket Mode websocket (hello, envelopes, acks). Records every call.
+ * users.info answers from a table of users the test sets (admins, owners, guests, failures);
+ * views.open records the modals; conversations.info / conversations.members answer from a table
+ * of channels (public or private, with members, paginated by cursor).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,13 +28,43 @@ export interface FakeSlackMessage {
   blocks?: unknown;
 }
 
+/** A user as users.info describes them; anyone not in the table is a plain member. */
+export interface FakeSlackUser {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  team_id?: string;
+}
+
+export interface FakeSlackChannel {
+  is_private: boolean;
+  members: string[];
+  /** An IM (a DM) instead of a channel. */
+  is_im?: boolean;
+}
+
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly messages: FakeSlackMessage[] = [];
   readonly uploads = new Map<string, { bytes: Buffer; filename?: string }>();
   readonly responses: Array<{ id: string; body: Record<string, unknown> }> = [];
   readonly files = new Map<string, { bytes: Buffer; mimetype: string }>();
+  /** Workspace admins (is_admin), the short way; `users` says more. */
   readonly admins = new Set<string>();
+  /** The users table users.info answers from. */
+  readonly users = new Map<string, FakeSlackUser>();
+  /** users.info answers `ok: false` for these users. */
+  readonly usersInfoFailures = new Set<string>();
+  /** users.info answers after this long (to show that acks do not wait on it). */
+  usersInfoDelayMs = 0;
+  /** Modals opened with views.open. */
+  readonly views: Array<{ trigger_id: string; view: Record<string, unknown>; id: string }> = [];
+  /** chat.postEphemeral answers `not_in_channel` in these channels (the bot is not a member). */
+  readonly ephemeralFailures = new Set<string>();
+  /** Channels conversations.info and conversations.members know; C1 is public. */
+  readonly channels = new Map<string, FakeSlackChannel>([['C1', { is_private: false, members: [] }]]);
   /** Tokens that are valid, by team. */
   readonly tokens = new Map<string, string>([['xoxb-test-token', 'T1']]);
   /** chat.update calls to answer 429 (with Retry-After 1). */
@@ -187,12 +220,46 @@ export class FakeSlack {
         return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts });
       }
       case 'chat.postEphemeral':
+        if (this.ephemeralFailures.has(String(args['channel']))) return this.json(res, 200, { ok: false, error: 'not_in_channel' });
         return this.json(res, 200, { ok: true, message_ts: this.nextTs() });
       case 'chat.delete':
         return this.json(res, 200, { ok: true });
       case 'users.info': {
         const id = String(args['user']);
-        return this.json(res, 200, { ok: true, user: { id, name: id.toLowerCase(), is_admin: this.admins.has(id), is_owner: false } });
+        if (this.usersInfoDelayMs > 0) await new Promise((r) => setTimeout(r, this.usersInfoDelayMs));
+        if (this.usersInfoFailures.has(id)) return this.json(res, 200, { ok: false, error: 'user_not_found' });
+        const user = this.users.get(id) ?? {};
+        return this.json(res, 200, {
+          ok: true,
+          user: {
+            id, name: id.toLowerCase(), team_id: user.team_id ?? team, deleted: false,
+            is_admin: this.admins.has(id) || !!user.is_admin, is_owner: !!user.is_owner, is_primary_owner: !!user.is_primary_owner,
+            is_restricted: !!user.is_restricted, is_ultra_restricted: !!user.is_ultra_restricted, is_bot: false,
+          },
+        });
+      }
+      case 'views.open': {
+        const view = (typeof args['view'] === 'string' ? safeJson(args['view']) : args['view']) as Record<string, unknown>;
+        if (!args['trigger_id']) return this.json(res, 200, { ok: false, error: 'invalid_trigger_id' });
+        const id = `V${randomUUID().slice(0, 8).toUpperCase()}`;
+        this.views.push({ trigger_id: String(args['trigger_id']), view, id });
+        return this.json(res, 200, { ok: true, view: { ...view, id, team_id: team, state: { values: {} }, hash: '1.2' } });
+      }
+      case 'conversations.info': {
+        const id = String(args['channel']);
+        const channel = this.channels.get(id);
+        if (!channel) return this.json(res, 200, { ok: false, error: 'channel_not_found' });
+        return this.json(res, 200, { ok: true, channel: { id, name: id.toLowerCase(), is_channel: !channel.is_im, is_group: false, is_im: !!channel.is_im, is_private: channel.is_private, is_archived: false } });
+      }
+      case 'conversations.members': {
+        const channel = this.channels.get(String(args['channel']));
+        if (!channel) return this.json(res, 200, { ok: false, error: 'channel_not_found' });
+        // Cursor pagination as Slack documents it: next_cursor is empty on the last page.
+        const limit = Number(args['limit'] ?? 100);
+        const start = Number(args['cursor'] ?? 0);
+        const members = channel.members.slice(start, start + limit);
+        const next = start + limit < channel.members.length ? String(start + limit) : '';
+        return this.json(res, 200, { ok: true, members, response_metadata: { next_cursor: next } });
       }
       case 'conversations.history':
       case 'conversations.replies': {
