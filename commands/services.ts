@@ -9,6 +9,7 @@ import type {
   CredentialStore,
   GenerationProvider,
   GenerationQueue,
+  Ledger,
   MessageIndex,
   ModelCatalog,
   PlatformDirectory,
@@ -37,6 +38,8 @@ export interface CommandServices {
   reactionLocks?: ReactionLocks;
   /** Usage limits (per person, per workspace per day); absent in tests that do not look at money. */
   quotas?: QuotaStore;
+  /** Finished jobs (who, what, when, cost): `jobs`, the CSV export, the App Home. */
+  ledger?: Ledger;
   providers: Partial<Record<ProviderId, GenerationProvider>>;
   /** True when the operator configured a server-wide key for this provider (e.g. KREA_API_TOKEN). */
   hasDefaultCredentials(provider: ProviderId): boolean;

@@ -41,6 +41,7 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
     messageIndex: stores.messageIndex,
     reactionLocks: stores.reactionLocks,
     quotas: stores.quotas,
+    ledger: stores.ledger,
     providers: providers.providers,
     hasDefaultCredentials: (provider) => !!providers.defaultKeys[provider],
     canStoreCredentials: !!stores.box,
