@@ -35,3 +35,14 @@ export function parseMessageLink(link: string, platform: PlatformKind, workspace
   }
   return undefined;
 }
+
+/** A link people can click to the message (its thread on Slack); undefined where there is none (the playground). */
+export function messageUrl(message: MessageRef): string | undefined {
+  if (message.platform === 'discord') return `https://discord.com/channels/${message.workspaceId}/${message.threadId ?? message.channelId}/${message.messageId}`;
+  if (message.platform === 'slack') {
+    const ts = message.messageId.replace('.', '');
+    const thread = message.threadId && message.threadId !== message.messageId ? `?thread_ts=${message.threadId}&cid=${message.channelId}` : '';
+    return `https://slack.com/archives/${message.channelId}/p${ts}${thread}`;
+  }
+  return undefined;
+}

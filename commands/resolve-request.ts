@@ -8,8 +8,10 @@ import type { ModelInfo } from '../src/catalog.js';
 import { UserError } from '../src/errors.js';
 import { ProviderId, type GenerationInput, type GenerationRequest } from '../src/generation.js';
 import { isImageMime, isVideoMime, MediaRef, type WorkspaceRef } from '../src/model.js';
+import type { WorkspaceSettings } from '../src/ports.js';
 import { buildGenerationRequest, checkModelKind, unknownModelError } from '../src/model-check.js';
 import { extractImageUrls } from '../src/prompt-media.js';
+import { findModel, providerDefault } from './model-lookup.js';
 import type { CommandServices } from './services.js';
 
 export interface RequestSource {
@@ -57,19 +59,33 @@ export async function resolveModel(s: CommandServices, provider: ProviderId, mod
   throw unknownModelError(modelId, all.map((m) => m.id));
 }
 
+/**
+ * Which model a request goes to: `--model` names one on any provider (its id says which);
+ * `--provider` alone takes that provider's first model of the kind; neither takes the workspace's
+ * default for the kind (which may be on any provider).
+ */
+async function chooseModel(s: CommandServices, args: CommandArgs, wantsVideo: boolean, settings: WorkspaceSettings): Promise<ModelInfo> {
+  const asked = typeof args['provider'] === 'string' && args['provider'] ? ProviderId.parse(args['provider']) : undefined;
+  const named = typeof args['model'] === 'string' && args['model'].length > 0 ? args['model'] : undefined;
+  if (named) return findModel(s, named, asked);
+  const fallback = wantsVideo ? settings.defaultVideoModel : settings.defaultImageModel;
+  if (asked) {
+    const onProvider = await s.catalog.get(asked, fallback).catch(() => undefined);
+    if (onProvider) return onProvider;
+    const first = await providerDefault(s, asked, wantsVideo ? 'video' : 'image');
+    if (!first) throw new UserError('bad_value', `${s.providers[asked]?.displayName ?? asked} has no ${wantsVideo ? 'video' : 'image'} model on this bot.`);
+    return first;
+  }
+  return findModel(s, fallback);
+}
+
+
 export async function resolveRequest(s: CommandServices, source: RequestSource): Promise<GenerationRequest> {
   const { args, workspace } = source;
   const settings = await s.settings.get(workspace);
-  const provider = ProviderId.parse(typeof args['provider'] === 'string' ? args['provider'] : settings.defaultProvider);
-
   const wantsVideo = source.kind === 'video' || args['video'] === true;
-  const modelId =
-    typeof args['model'] === 'string' && args['model'].length > 0
-      ? args['model']
-      : wantsVideo
-        ? settings.defaultVideoModel
-        : settings.defaultImageModel;
-  const model = await resolveModel(s, provider, modelId);
+  const model = await chooseModel(s, args, wantsVideo, settings);
+  const provider = model.provider;
   if (wantsVideo) checkModelKind(model, 'video');
   else if (source.kind === 'image') checkModelKind(model, 'image');
 

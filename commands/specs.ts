@@ -8,7 +8,7 @@ export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3',
 
 export const generateSpec: CommandSpec = {
   name: 'generate',
-  description: 'Generate images (or a video with --video) from a prompt',
+  description: 'Generate images or a video from a prompt',
   examples: ['a red fox at dawn --ar 16:9', 'a lighthouse in a storm --n 2 --seed 42', 'waves crashing --video --duration 8'],
   params: [
     { name: 'prompt', kind: 'string', description: 'What to make', required: true, rest: true, maxLength: 4000 },
@@ -21,7 +21,7 @@ export const generateSpec: CommandSpec = {
       pattern: { regex: /^\d{1,4}:\d{1,4}$/, example: '16:9' },
       choices: ASPECT_RATIOS.map((r) => ({ name: r, value: r })),
     },
-    { name: 'count', kind: 'integer', description: 'How many images (1-4)', aliases: ['n'], min: 1, max: 4 },
+    { name: 'count', kind: 'integer', description: 'How many images', aliases: ['n'], min: 1, max: 4 },
     { name: 'model', kind: 'string', description: 'Model id, e.g. image/bfl/flux-1-dev', autocomplete: true, maxLength: 100 },
     { name: 'seed', kind: 'integer', description: 'Seed for repeatable results', min: 0, max: 4294967295 },
     { name: 'negative_prompt', kind: 'string', description: 'What to avoid', aliases: ['no'], greedy: true, maxLength: 1000 },
@@ -76,7 +76,12 @@ export const modelsSpec: CommandSpec = {
 };
 
 export const creditsSpec: CommandSpec = { name: 'credits', description: 'Show the provider balance', examples: [''], params: [] };
-export const jobsSpec: CommandSpec = { name: 'jobs', description: 'Show running generations', examples: [''], params: [] };
+export const jobsSpec: CommandSpec = {
+  name: 'jobs',
+  description: 'Your running and recent generations (admins: all, export)',
+  examples: ['', 'all', 'export'],
+  params: [{ name: 'filter', kind: 'string', description: 'all (everyone’s) or export (a CSV by DM); admins only', rest: true, maxLength: 20 }],
+};
 
 export const settingsSpec: CommandSpec = {
   name: 'settings',

@@ -40,7 +40,14 @@ export async function ensureProvider(s: CommandServices, workspace: WorkspaceRef
     const available = Object.keys(s.providers).map((p) => `\`${p}\``).join(', ');
     throw new UserError('bad_value', `${PROVIDER_NAMES[provider]} is not available on this bot yet. Available: ${available}.`);
   }
-  if (await s.credentials.get(workspace, provider)) return;
+  if (await s.credentials.get(workspace, provider)) {
+    const info = await s.credentials.info(workspace, provider);
+    if (!info?.rejectedAt) return;
+    throw new UserError(
+      'invalid_key',
+      `${PROVIDER_NAMES[provider]} rejected the API key connected to this workspace (revoked or deleted). An admin can connect a new one with \`${commandHint(workspace.platform, 'connect', provider)}\`.`,
+    );
+  }
   if (s.hasDefaultCredentials(provider) && (await s.settings.get(workspace)).useServerKeys) return;
   throw new UserError(
     'no_credentials',

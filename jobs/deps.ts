@@ -30,6 +30,8 @@ export interface PipelineDeps {
   quotas?: QuotaStore;
   /** History of finished jobs (for `jobs` and the CSV export). */
   ledger?: Ledger;
+  /** A provider rejected the key a job used (revoked, deleted): record it and tell the admins once. */
+  onKeyRejected?(workspace: WorkspaceRef, provider: ProviderId): Promise<void>;
   /**
    * Downloads public media (pasted links, provider results), size-limited. Throws an error whose
    * `retryable` says whether trying again may help (a 503, a timeout) or not (a 404, too large).

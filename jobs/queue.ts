@@ -86,6 +86,11 @@ export function createGenerationQueue(options: GenerationQueueOptions): BullGene
     async activeCount(workspace: WorkspaceRef) {
       return connection.scard(keys.active(workspace));
     },
+    async listActive(workspace: WorkspaceRef, limit = 100) {
+      const ids = (await connection.smembers(keys.active(workspace))).slice(0, 1000);
+      const jobs = await Promise.all(ids.map(async (id) => GenerationJob.safeParse((await queue.getJob(id))?.data)));
+      return jobs.flatMap((j) => (j.success && !j.data.outcome ? [j.data] : [])).sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
+    },
     async close() {
       await queue.close();
     },

@@ -40,8 +40,8 @@ export interface ChatPlatform {
   fetchMessageMedia(message: MessageRef, signal?: AbortSignal): Promise<MediaRef[]>;
   delete(message: MessageRef, signal?: AbortSignal): Promise<void>;
   postEphemeral(to: ConversationRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
-  /** A private message to one user (a DM), for when the channel cannot be used (bot removed, no access). */
-  directMessage(workspace: WorkspaceRef, userId: string, view: MessageView, signal?: AbortSignal): Promise<void>;
+  /** A private message to one user (a DM), with files when given (a CSV export); also for when the channel cannot be used. */
+  directMessage(workspace: WorkspaceRef, userId: string, view: MessageView, signal?: AbortSignal, files?: OutgoingFile[]): Promise<void>;
   /**
    * Whether `userId` may read messages in `conversation`, so a pasted link cannot make the bot
    * fetch from a channel the user cannot see. False when unknown or the lookup fails.
@@ -171,6 +171,8 @@ export interface GenerationQueue {
   confirm(jobId: string): Promise<CancelResult>;
   /** Jobs of a workspace that are not finished (for concurrency limits and /jobs). */
   activeCount(workspace: WorkspaceRef): Promise<number>;
+  /** Those jobs themselves, oldest first (at most `limit`). */
+  listActive(workspace: WorkspaceRef, limit?: number): Promise<GenerationJob[]>;
 }
 
 // ---------------------------------------------------------------- stores (Redis)
@@ -180,10 +182,21 @@ export interface DedupeStore {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
+/** Who connected a workspace's key, and whether the provider has since rejected it. */
+export interface CredentialInfo {
+  connectedBy?: string;
+  connectedAt?: number;
+  /** When a job found the key rejected (revoked, deleted): the key stays until an admin replaces or removes it. */
+  rejectedAt?: number;
+}
+
 export interface CredentialStore {
   get(workspace: WorkspaceRef, provider: ProviderId): Promise<ProviderCredentials | undefined>;
-  set(workspace: WorkspaceRef, provider: ProviderId, credentials: ProviderCredentials): Promise<void>;
+  set(workspace: WorkspaceRef, provider: ProviderId, credentials: ProviderCredentials, info?: CredentialInfo): Promise<void>;
   delete(workspace: WorkspaceRef, provider?: ProviderId): Promise<void>;
+  info(workspace: WorkspaceRef, provider: ProviderId): Promise<CredentialInfo | undefined>;
+  /** Records that the provider rejected the key; true only the first time (so admins are told once). */
+  markRejected(workspace: WorkspaceRef, provider: ProviderId, at: number): Promise<boolean>;
 }
 
 export interface WorkspaceSettings {

@@ -19,7 +19,10 @@ export async function auditStoredSecrets({ redis, prefix }: StoreOptions, box: S
     else if (box.open(sealed) !== undefined) audit.previous++;
     else audit.unreadable++;
   };
-  for (const key of await scanMatching(redis, `${prefix}:ws:*:credentials`)) for (const sealed of Object.values(await redis.hgetall(key))) count(sealed);
+  for (const key of await scanMatching(redis, `${prefix}:ws:*:credentials`)) {
+    // `<provider>:info` fields hold who connected a key (not secret, not sealed).
+    for (const [field, sealed] of Object.entries(await redis.hgetall(key))) if (!field.endsWith(':info')) count(sealed);
+  }
   for (const key of await scanMatching(redis, `${prefix}:kv:slack:install:*`)) {
     const sealed = await redis.get(key);
     if (sealed) count(sealed);

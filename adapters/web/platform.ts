@@ -52,9 +52,10 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
     async postEphemeral(to: ConversationRef, _userId: string, view: MessageView) {
       store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
     },
-    async directMessage(_workspace, _userId, view: MessageView) {
+    async directMessage(_workspace, _userId, view: MessageView, _signal, files: OutgoingFile[] = []) {
       // The playground has one person and one channel: a private note there is its DM.
-      store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
+      const stored = files.map((f) => store.addFile(f.name, f.mimeType, f.bytes, baseUrl()));
+      store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, author: 'bot', view, files: stored, ephemeral: true, createdAt: clock.now() });
     },
     async userCanRead() {
       // One person, one channel: everything in the playground is theirs to read.

@@ -54,6 +54,7 @@ export async function finalize(turn: Turn): Promise<StepResult> {
       ...(outcome.charged !== 'no' && outcome.cost ? { cost: outcome.cost } : outcome.charged !== 'no' && job.estimate ? { cost: job.estimate, costIsEstimate: true } : {}),
       ...(job.statusMessage ? { channelId: job.statusMessage.channelId, messageId: job.statusMessage.messageId } : {}),
     });
+    if (outcome.reason === 'provider_unauthorized') await deps.onKeyRejected?.(job.workspace, job.request.provider).catch((err: unknown) => turn.log.warn({ err }, 'could not record the rejected key'));
     await turn.handle.save({ released: true });
     deps.metrics.jobFinished(job.request.provider, outcome.state, outcome.finishedAt - job.createdAt);
     await runtime.wake(wake.filter((id) => id !== job.id));

@@ -11,6 +11,7 @@ import type { Actor, ConversationRef, MediaRef, MessageRef, WorkspaceRef } from 
 import type {
   CancelResult,
   ChatPlatform,
+  CredentialInfo,
   CredentialStore,
   GenerationQueue,
   IndexedMessage,
@@ -53,6 +54,9 @@ export class MemoryQueue implements GenerationQueue {
     if (job.outcome) return 'already_finished';
     this.confirms.push(jobId);
     return 'requested';
+  }
+  async listActive(workspace: WorkspaceRef) {
+    return [...this.jobs.values()].filter((j) => !j.outcome && j.workspace.workspaceId === workspace.workspaceId);
   }
   async activeCount(workspace: WorkspaceRef) {
     return [...this.jobs.values()].filter((j) => !j.outcome && j.workspace.workspaceId === workspace.workspaceId).length;
@@ -152,11 +156,22 @@ export class MemorySettings implements SettingsStore {
 
 export class MemoryCredentials implements CredentialStore {
   readonly keys = new Map<string, ProviderCredentials>();
+  readonly infos = new Map<string, CredentialInfo>();
   async get(w: WorkspaceRef, p: ProviderId) {
     return this.keys.get(`${w.workspaceId}:${p}`);
   }
-  async set(w: WorkspaceRef, p: ProviderId, c: ProviderCredentials) {
+  async set(w: WorkspaceRef, p: ProviderId, c: ProviderCredentials, info: CredentialInfo = {}) {
     this.keys.set(`${w.workspaceId}:${p}`, c);
+    this.infos.set(`${w.workspaceId}:${p}`, info);
+  }
+  async info(w: WorkspaceRef, p: ProviderId) {
+    return this.infos.get(`${w.workspaceId}:${p}`);
+  }
+  async markRejected(w: WorkspaceRef, p: ProviderId, at: number) {
+    const info = this.infos.get(`${w.workspaceId}:${p}`);
+    if (!this.keys.has(`${w.workspaceId}:${p}`) || info?.rejectedAt) return false;
+    this.infos.set(`${w.workspaceId}:${p}`, { ...info, rejectedAt: at });
+    return true;
   }
   async delete(w: WorkspaceRef, p?: ProviderId) {
     for (const k of [...this.keys.keys()]) if (k.startsWith(`${w.workspaceId}:${p ?? ''}`)) this.keys.delete(k);

@@ -64,7 +64,7 @@ function viewSubmission(base: string, user: string, values: Record<string, strin
     api_app_id: 'A1', token: 'legacy-verification-token', trigger_id: trigger('view'), is_enterprise_install: false, enterprise: null, response_urls: [],
     view: {
       id: viewId, team_id: 'T1', type: 'modal', callback_id: options.callbackId ?? 'gb1form|connect:krea', private_metadata: JSON.stringify({ channel: options.channel ?? 'C1' }),
-      state: { values: state }, hash: '1700000000.abc', title: { type: 'plain_text', text: 'Connect krea' }, blocks: [], app_id: 'A1', bot_id: 'BBOT', root_view_id: viewId, previous_view_id: null, clear_on_close: false, notify_on_close: false, external_id: '',
+      state: { values: state }, hash: '1700000000.abc', title: { type: 'plain_text', text: 'Connect Krea' }, blocks: [], app_id: 'A1', bot_id: 'BBOT', root_view_id: viewId, previous_view_id: null, clear_on_close: false, notify_on_close: false, external_id: '',
     },
   });
 }
@@ -245,7 +245,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
     await slash(bot.url, 'UADMIN', 'connect krea', asAdmin);
     const opened = await until(() => fake.views.find((v) => v.trigger_id === asAdmin), 'views.open');
     expect(opened.view).toMatchObject({
-      type: 'modal', callback_id: 'gb1form|connect:krea', title: { type: 'plain_text', text: 'Connect krea' },
+      type: 'modal', callback_id: 'gb1form|connect:krea', title: { type: 'plain_text', text: 'Connect Krea' },
       blocks: [{ type: 'input', block_id: 'key', element: { type: 'plain_text_input', action_id: 'key' } }],
     });
     expect(JSON.parse(String(opened.view['private_metadata']))).toEqual({ channel: 'C1' });
@@ -257,7 +257,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
     const res = await viewSubmission(bot.url, 'UADMIN', { key: GOOD_KEY });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
-    const told = await ephemeralTo('UADMIN', 'Saved: connected *krea*');
+    const told = await ephemeralTo('UADMIN', 'Saved: connected *Krea*');
     expect(told.args['channel']).toBe('C1');
     expect(blocksText(told)).toContain('key ending in `7f3a`');
     // Typed into the form: no advice to use the form.
@@ -296,7 +296,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
     await slash(bot.url, 'UADMIN', `connect krea ${GOOD_KEY2}`, t);
     const text = await responseText(t);
     expect((await response(t)).body['response_type']).toBe('ephemeral');
-    expect(text).toContain('Saved: connected *krea*');
+    expect(text).toContain('Saved: connected *Krea*');
     expect(text).toContain('`91bc`');
     expect(text).not.toContain(GOOD_KEY2);
     expect(text).toContain('run `/genbot connect krea` without the key: it opens a private form');

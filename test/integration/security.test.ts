@@ -64,7 +64,7 @@ describe('key rotation', () => {
     const lostBox = createSecretBox(key(2));
     expect(await createCredentialStore({ redis, prefix, box: lostBox, logger }).get(W, 'krea')).toBeUndefined();
     expect(await auditStoredSecrets({ redis, prefix }, lostBox)).toEqual({ current: 0, previous: 0, unreadable: 2 });
-    expect(await redis.hlen(`${prefix}:ws:slack:T1:credentials`)).toBe(1);
+    expect(await redis.hexists(`${prefix}:ws:slack:T1:credentials`, 'krea')).toBe(1);
 
     // With the old key as BOT_ENCRYPTION_KEY_PREVIOUS: both open, and are re-sealed with the new key as read.
     const rotated = createSecretBox(key(2), { previousKeys: [key(1)] });

@@ -266,7 +266,7 @@ describe('who may do what (one permission model)', () => {
     await dispatcher.dispatch({ ...generate('', 'conn-1'), actor: ADMIN, command: 'connect', text: 'krea sk-live-abcd1234' } as Invocation, withForm);
     expect(await credentials.get(W, 'krea')).toEqual({ apiKey: 'sk-live-abcd1234' });
     expect(withForm.replies[0]?.ephemeral).toBe(true);
-    expect(withForm.text).toContain('Saved: connected **krea**');
+    expect(withForm.text).toContain('Saved: connected **Krea**');
     expect(withForm.text).toContain('key ending in `1234`');
     expect(withForm.text).not.toContain('sk-live-abcd1234');
     expect(withForm.text).toContain('run `/genbot connect krea` without the key: it opens a private form');

@@ -1,10 +1,27 @@
 /** The worker role: generation turns (BullMQ), the sweeper, and the safe fetching they use. */
 import { startSweeper } from '../../../jobs/sweeper.js';
 import { createGenerationWorker } from '../../../jobs/worker.js';
+import type { ProviderId } from '../../generation.js';
+import type { WorkspaceRef } from '../../model.js';
 import { systemClock } from '../../ports.js';
 import { createPipelineFetch } from '../media-fetch.js';
 import type { Closers } from './closers.js';
 import type { Shared } from './shared.js';
+
+/** The first job to find a workspace's own key rejected marks it and tells the admin who connected it. */
+async function keyRejected(shared: Shared, workspace: WorkspaceRef, provider: ProviderId): Promise<void> {
+  const { credentials } = shared.stores;
+  if (!(await credentials.get(workspace, provider))) return; // the operator's key: its logs say so
+  if (!(await credentials.markRejected(workspace, provider, Date.now()))) return;
+  const info = await credentials.info(workspace, provider);
+  const name = shared.providers.providers[provider]?.displayName ?? provider;
+  shared.logger.warn({ platform: workspace.platform, workspace: workspace.workspaceId, provider }, 'a workspace key was rejected by its provider');
+  if (!info?.connectedBy) return;
+  const how = workspace.platform === 'slack' ? `/genbot connect ${provider}` : `/connect ${provider}`;
+  const text = `${name} rejected the API key you connected for this workspace (it was revoked or deleted). Generations with ${name} stop until an admin connects a new key with \`${how}\`.`;
+  const platform = await shared.platforms.forWorkspace(workspace);
+  await platform.directMessage(workspace, info.connectedBy, { text, blocks: [{ type: 'text', text }] });
+}
 
 export async function startWorkerRole(shared: Shared, closers: Closers): Promise<void> {
   const { config, logger, redis, providers, stores, queue, platforms } = shared;
@@ -28,6 +45,7 @@ export async function startWorkerRole(shared: Shared, closers: Closers): Promise
       reactionLocks: stores.reactionLocks,
       quotas: stores.quotas,
       ledger: stores.ledger,
+      onKeyRejected: (workspace, provider) => keyRejected(shared, workspace, provider),
       fetchMedia: fetch.fetchMedia,
       clock: systemClock,
       logger,

@@ -1,0 +1,19 @@
+/** `help [command]`: from the same specs that drive parsing and registration. */
+import type { CommandSpec } from '../../src/command.js';
+import type { CommandRoute } from '../../src/dispatcher.js';
+import { UserError } from '../../src/errors.js';
+import { renderCommandHelp, renderHelp } from '../../src/help.js';
+import { allSpecs, helpSpec } from '../specs.js';
+import { str } from './common.js';
+
+export function helpRoute(): CommandRoute {
+  return {
+    spec: helpSpec,
+    async run(_inv, args, responder) {
+      const name = str(args, 'command')?.replace(/^\//, '');
+      const spec = name ? (allSpecs as CommandSpec[]).find((c) => c.name === name) : undefined;
+      if (name && !spec) throw new UserError('not_found', `There is no \`${name}\` command.`);
+      await responder.reply(spec ? renderCommandHelp(spec) : renderHelp(allSpecs as CommandSpec[]), { ephemeral: true });
+    },
+  };
+}
