@@ -98,6 +98,8 @@ const schema = z.object({
   SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_DEADLINE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   MAX_INPUT_MB: z.coerce.number().positive().max(75).default(20),
+  /** How long a job above a workspace's confirmation threshold waits for its requester's Confirm. */
+  CONFIRM_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 
   KREA_API_URL: url('https://api.krea.ai').default('https://api.krea.ai'),
   KREA_API_TOKEN: optionalString,
@@ -170,6 +172,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const slackConfigured = has('SLACK_BOT_TOKEN') || has('SLACK_CLIENT_ID');
   if (slackConfigured && !has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET')) {
     problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN=xapp-… for Socket Mode)');
+  }
+  if (has('SLACK_CLIENT_ID') && has('SLACK_BOT_TOKEN')) {
+    problems.push('SLACK_BOT_TOKEN: unset it when installing in many workspaces (SLACK_CLIENT_ID): each workspace gets its own token through OAuth');
   }
   if (has('SLACK_CLIENT_ID') && has('SLACK_APP_TOKEN')) {
     problems.push('SLACK_APP_TOKEN: installing in many workspaces (SLACK_CLIENT_ID) needs HTTP mode; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET');

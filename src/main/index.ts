@@ -2,7 +2,7 @@
  * `npm start`: read the configuration (every problem at once, no secret echoed), start the bot in
  * the configured role, stop cleanly on SIGINT/SIGTERM.
  */
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, SECRET_VARIABLES } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startBot } from './compose.js';
 
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  // Every configured secret value is scrubbed from every log line, wherever it turns up.
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: SECRET_VARIABLES.map((name) => config[name]) });
   const bot = await startBot({ config, logger });
   let stopping = false;
   const stop = async (signal: string) => {

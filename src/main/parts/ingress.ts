@@ -47,7 +47,7 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
     canStoreCredentials: !!stores.box,
     clock: systemClock,
     logger,
-    limits: { jobDeadlineMs: config.JOB_DEADLINE_MINUTES * 60_000, maxInputBytes: config.MAX_INPUT_MB * 1024 * 1024 },
+    limits: { jobDeadlineMs: config.JOB_DEADLINE_MINUTES * 60_000, maxInputBytes: config.MAX_INPUT_MB * 1024 * 1024, confirmWindowMs: config.CONFIRM_SECONDS * 1000 },
     randomSeed: () => Math.floor(Math.random() * 4294967295),
   };
   const parsers = { fromText: parseCommandText, fromOptions: parseCommandOptions };
