@@ -14,6 +14,7 @@ import { Closers } from './parts/closers.js';
 import { createHttp } from './parts/http.js';
 import { startIngress } from './parts/ingress.js';
 import { auditSecrets } from './parts/secret-audit.js';
+import type { ProviderParts } from './parts/providers.js';
 import { createShared } from './parts/shared.js';
 import { startWorkerRole } from './parts/worker-role.js';
 
@@ -26,6 +27,8 @@ export interface RunningBot {
   dispatcher?: Dispatcher;
   queue: BullGenerationQueue;
   web?: WebAdapter;
+  /** Local mode's provider simulators. */
+  simulators: ProviderParts['simulators'];
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       process.stdout.write(`${renderBanner({ ...(web ? { url: `${url}/` } : {}), real: [...shared.providers.real, ...(ingress?.real ?? [])], simulated, redis: shared.redis.note, role: config.BOT_ROLE })}\n`);
     }
     logger.info({ url, role: config.BOT_ROLE, localMode: config.localMode }, 'genbot started');
-    return { url, bound: http.bound(), ...(ingress ? { dispatcher: ingress.dispatcher } : {}), queue: shared.queue, ...(ingress?.web ? { web: ingress.web } : {}), close: () => closers.closeAll() };
+    return { url, bound: http.bound(), ...(ingress ? { dispatcher: ingress.dispatcher } : {}), queue: shared.queue, simulators: shared.providers.simulators, ...(ingress?.web ? { web: ingress.web } : {}), close: () => closers.closeAll() };
   } catch (err) {
     await closers.closeAll();
     throw err;

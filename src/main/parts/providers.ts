@@ -7,6 +7,9 @@ import { createKPainterProvider } from '../../../adapters/providers/kpainter/cli
 import { createKreaProvider } from '../../../adapters/providers/krea/client.js';
 import { createKrevProvider } from '../../../adapters/providers/krev/client.js';
 import { createModelCatalog } from '../../../adapters/providers/model-catalog.js';
+import type { KPainterSimulator } from '../../../adapters/providers/kpainter/simulator/server.js';
+import type { KreaSimulator } from '../../../adapters/providers/krea/simulator/server.js';
+import type { KrevSimulator } from '../../../adapters/providers/krev/simulator/server.js';
 import type { Config } from '../../config.js';
 import type { ProviderId } from '../../generation.js';
 import type { Logger } from '../../logger.js';
@@ -28,16 +31,18 @@ export interface ProviderParts {
   simulated: string[];
   /** Local mode: shrinks polling to the simulators' speed. */
   timeScale?: number;
+  /** The simulators local mode started (tests drive their fault controls). */
+  simulators: { krea?: KreaSimulator; krev?: KrevSimulator; kpainter?: KPainterSimulator };
 }
 
 export async function createProviders(config: Config, logger: Logger, metrics: Metrics, closers: Closers, simulatorMsPerSecond = 150): Promise<ProviderParts> {
-  const parts: ProviderParts = { providers: {}, catalog: undefined as unknown as ModelCatalog, defaultKeys: {}, urls: [], real: [], simulated: [] };
-  const simulate = async (name: string, start: () => Promise<{ url: string; close(): Promise<void> }>) => {
+  const parts: ProviderParts = { providers: {}, catalog: undefined as unknown as ModelCatalog, defaultKeys: {}, urls: [], real: [], simulated: [], simulators: {} };
+  const simulate = async <T extends { url: string; close(): Promise<void> }>(name: string, start: () => Promise<T>): Promise<T> => {
     const sim = await start();
     closers.add(`${name} simulator`, () => sim.close());
     parts.simulated.push(`${name} API (simulator at ${sim.url})`);
     parts.timeScale = Math.max(0.01, simulatorMsPerSecond / 1000);
-    return sim.url;
+    return sim;
   };
   // Simulators are loaded only when used: the production image does not carry them.
   const duration = (ms: number) => Math.min(15_000, Math.max(2_000, ms));
@@ -48,7 +53,8 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.real.push(`Krea API (${kreaUrl})`);
   } else if (config.localMode) {
     const { startKreaSimulator } = await import('../../../adapters/providers/krea/simulator/server.js');
-    kreaUrl = await simulate('Krea', () => startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.simulators.krea = await simulate('Krea', () => startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
+    kreaUrl = parts.simulators.krea.url;
     parts.defaultKeys.krea = SIMULATOR_TOKEN;
   }
   parts.providers.krea = createKreaProvider({ baseUrl: kreaUrl, logger, metrics });
@@ -60,7 +66,8 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.real.push(`Krev API (${krevUrl})`);
   } else if (config.localMode) {
     const { startKrevSimulator } = await import('../../../adapters/providers/krev/simulator/server.js');
-    krevUrl = await simulate('Krev', () => startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.simulators.krev = await simulate('Krev', () => startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
+    krevUrl = parts.simulators.krev.url;
     parts.defaultKeys.krev = SIMULATOR_TOKEN;
   }
   parts.providers.krev = createKrevProvider({ baseUrl: krevUrl, logger, metrics });
@@ -72,7 +79,8 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.real.push(`KPainter API (${kpainterUrl})`);
   } else if (config.localMode) {
     const { startKPainterSimulator } = await import('../../../adapters/providers/kpainter/simulator/server.js');
-    kpainterUrl = await simulate('KPainter', () => startKPainterSimulator({ keys: [SIMULATOR_TOKEN], jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
+    parts.simulators.kpainter = await simulate('KPainter', () => startKPainterSimulator({ jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
+    kpainterUrl = parts.simulators.kpainter.url;
     parts.defaultKeys.kpainter = SIMULATOR_TOKEN;
   }
   const catalogKey = parts.defaultKeys.kpainter;
