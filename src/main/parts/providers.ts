@@ -44,7 +44,13 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.timeScale = Math.max(0.01, simulatorMsPerSecond / 1000);
     return sim;
   };
-  // Simulators are loaded only when used: the production image does not carry them.
+  // Simulators are loaded only when used: the production image does not carry them. Without one,
+  // that provider is simply unusable until its key is set (users are told so when they ask).
+  const load = async <T>(name: string, path: () => Promise<T>): Promise<T | undefined> =>
+    path().catch(() => {
+      logger.warn({ provider: name }, 'no simulator in this build; the provider needs its API key');
+      return undefined;
+    });
   const duration = (ms: number) => Math.min(15_000, Math.max(2_000, ms));
 
   let kreaUrl = config.KREA_API_URL;
@@ -52,10 +58,12 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.defaultKeys.krea = config.KREA_API_TOKEN;
     parts.real.push(`Krea API (${kreaUrl})`);
   } else if (config.localMode) {
-    const { startKreaSimulator } = await import('../../../adapters/providers/krea/simulator/server.js');
-    parts.simulators.krea = await simulate('Krea', () => startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
-    kreaUrl = parts.simulators.krea.url;
-    parts.defaultKeys.krea = SIMULATOR_TOKEN;
+    const mod = await load('Krea', () => import('../../../adapters/providers/krea/simulator/server.js'));
+    if (mod) {
+      parts.simulators.krea = await simulate('Krea', () => mod.startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
+      kreaUrl = parts.simulators.krea.url;
+      parts.defaultKeys.krea = SIMULATOR_TOKEN;
+    }
   }
   parts.providers.krea = createKreaProvider({ baseUrl: kreaUrl, logger, metrics });
   parts.urls.push(kreaUrl);
@@ -65,10 +73,12 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.defaultKeys.krev = config.KREV_API_KEY;
     parts.real.push(`Krev API (${krevUrl})`);
   } else if (config.localMode) {
-    const { startKrevSimulator } = await import('../../../adapters/providers/krev/simulator/server.js');
-    parts.simulators.krev = await simulate('Krev', () => startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
-    krevUrl = parts.simulators.krev.url;
-    parts.defaultKeys.krev = SIMULATOR_TOKEN;
+    const mod = await load('Krev', () => import('../../../adapters/providers/krev/simulator/server.js'));
+    if (mod) {
+      parts.simulators.krev = await simulate('Krev', () => mod.startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
+      krevUrl = parts.simulators.krev.url;
+      parts.defaultKeys.krev = SIMULATOR_TOKEN;
+    }
   }
   parts.providers.krev = createKrevProvider({ baseUrl: krevUrl, logger, metrics });
   parts.urls.push(krevUrl);
@@ -78,15 +88,20 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
     parts.defaultKeys.kpainter = config.KPAINTER_API_KEY;
     parts.real.push(`KPainter API (${kpainterUrl})`);
   } else if (config.localMode) {
-    const { startKPainterSimulator } = await import('../../../adapters/providers/kpainter/simulator/server.js');
-    parts.simulators.kpainter = await simulate('KPainter', () => startKPainterSimulator({ jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
-    kpainterUrl = parts.simulators.kpainter.url;
-    parts.defaultKeys.kpainter = SIMULATOR_TOKEN;
+    const mod = await load('KPainter', () => import('../../../adapters/providers/kpainter/simulator/server.js'));
+    if (mod) {
+      parts.simulators.kpainter = await simulate('KPainter', () => mod.startKPainterSimulator({ jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
+      kpainterUrl = parts.simulators.kpainter.url;
+      parts.defaultKeys.kpainter = SIMULATOR_TOKEN;
+    }
   }
   const catalogKey = parts.defaultKeys.kpainter;
   parts.providers.kpainter = createKPainterProvider({ baseUrl: kpainterUrl, logger, metrics, ...(catalogKey ? { catalogKey } : {}) });
   parts.urls.push(kpainterUrl);
 
+  if (config.localMode && Object.keys(parts.defaultKeys).length === 0) {
+    throw new Error('Local mode needs a provider: this build has no simulators, so set KREA_API_TOKEN (or KREV_API_KEY, KPAINTER_API_KEY), or run from source with `npm start`.');
+  }
   parts.catalog = createModelCatalog({ sources: Object.values(parts.providers), logger });
   for (const id of Object.keys(parts.providers) as ProviderId[]) {
     void parts.catalog.list(id).catch((err: unknown) => logger.warn({ err, provider: id }, 'model catalog not loaded yet; will retry on use'));
