@@ -41,7 +41,10 @@ export async function runGenerationJob(handle: JobHandle, deps: PipelineDeps, ru
     }
     if (result.kind === 'wait') return handle.delay(result.ms);
     if (result.kind === 'next') {
-      await handle.save({ step: result.step, ...(result.step !== step ? { retries: 0 } : {}), ...result.patch });
+      // A step change can be learned again after a crash (each step checks what is done), except the last.
+      const patch = { step: result.step, ...(result.step !== step ? { retries: 0 } : {}), ...result.patch };
+      if (result.step === 'done') await handle.save(patch);
+      else handle.note(patch);
     } else {
       await handle.save({ outcome: { ...result.outcome, finishedAt: deps.clock.now() }, step: 'finalize', retries: 0 });
     }
@@ -86,12 +89,12 @@ async function onError(turn: Turn, step: JobStep, err: unknown): Promise<StepRes
   if (step === 'finalize') {
     // The outcome is saved; only the clean-up failed (Redis, the platform). It must happen eventually.
     log.warn({ err }, 'finalize failed; retrying');
-    await handle.save({ retries: handle.data.retries + 1 }).catch(() => undefined);
+    handle.note({ retries: handle.data.retries + 1 });
     return { kind: 'wait', ms: Math.min(FINALIZE_RETRY_CAP_MS, verdict.kind === 'retry' ? verdict.ms : 5000 * turn.scale) };
   }
   if (verdict.kind === 'retry') {
     log.info({ err: describe(err), step, retries: handle.data.retries }, 'retryable error; backing off');
-    await handle.save({ retries: handle.data.retries + 1 });
+    handle.note({ retries: handle.data.retries + 1 });
     if (verdict.note) await turn.show({ phase: 'retrying', message: verdict.note }).catch(() => undefined);
     return { kind: 'wait', ms: verdict.ms };
   }

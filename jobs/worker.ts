@@ -55,13 +55,21 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       throw new UnrecoverableError('invalid job data');
     }
     if (parsed.data.step === 'done') return;
+    // Noted changes ride along with the next write, or are written before the job is put back.
+    let unsaved = false;
     const handle: JobHandle = {
       data: parsed.data,
       async save(patch) {
         handle.data = { ...handle.data, ...patch };
         await job.updateData(handle.data);
+        unsaved = false;
+      },
+      note(patch) {
+        handle.data = { ...handle.data, ...patch };
+        unsaved = true;
       },
       async delay(ms) {
+        if (unsaved) await job.updateData(handle.data);
         await job.moveToDelayed(Date.now() + Math.max(0, ms), token);
         throw new DelayedError();
       },

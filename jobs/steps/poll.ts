@@ -33,18 +33,20 @@ export async function poll(turn: Turn): Promise<StepResult> {
 
   const model = await turn.model();
   const avg = model?.averageSeconds;
+  // What the user is shown counts in this deployment's time: local mode runs the simulators `scale` times faster.
+  const expected = avg === undefined ? undefined : avg * turn.scale;
   const elapsed = turn.now() - (turn.job.submittedAt ?? turn.job.createdAt);
   const running = all.filter((s): s is Extract<ProviderStatus, { state: 'running' }> => s.state === 'running');
   const preview = running.flatMap((s) => s.previewUrls ?? [])[0];
   const reported = running.map((s) => s.percent).filter((p): p is number => p !== undefined);
   // Real percentages when the provider reports them (averaged over batches), else estimated and marked as such.
-  const percent = running.length === 0 ? undefined : reported.length === running.length ? Math.round(reported.reduce((a, b) => a + b, 0) / reported.length) : estimatePercent(elapsed, avg);
+  const percent = running.length === 0 ? undefined : reported.length === running.length ? Math.round(reported.reduce((a, b) => a + b, 0) / reported.length) : estimatePercent(elapsed, expected);
   const estimated = running.length > 0 && reported.length !== running.length;
   const reportedEta = running.map((s) => s.etaSeconds).filter((e): e is number => e !== undefined);
-  const eta = reportedEta.length > 0 ? Math.max(...reportedEta) : avg !== undefined ? Math.max(0, Math.round(avg - elapsed / 1000)) : undefined;
+  const eta = reportedEta.length > 0 ? Math.max(...reportedEta) : expected !== undefined ? Math.max(0, Math.round(expected - elapsed / 1000)) : undefined;
   const extra = { ...(percent !== undefined ? { percent, estimated } : {}), ...(eta ? { etaSeconds: eta } : {}) };
   await turn.show(preview ? { phase: 'preview', previewUrl: preview, ...extra } : running.length > 0 ? { phase: 'running', ...extra } : { phase: 'queued', ...extra });
-  await turn.handle.save({ polls: turn.job.polls + 1, retries: 0 });
+  turn.handle.note({ polls: turn.job.polls + 1, retries: 0 });
   return { kind: 'wait', ms: nextPollDelayMs(avg, turn.job.polls, elapsed, turn.scale) };
 }
 

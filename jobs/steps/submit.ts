@@ -51,7 +51,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
       return { kind: 'wait', ms: Math.round(PARK_MS * turn.scale) };
     }
     // The deadline is for running, not for waiting in line: it starts when the slot is taken.
-    if (!job.slotAt) await turn.handle.save({ slotAt: turn.now(), deadlineAt: turn.now() + (job.deadlineAt - job.createdAt) });
+    if (!job.slotAt) turn.handle.note({ slotAt: turn.now(), deadlineAt: turn.now() + (job.deadlineAt - job.createdAt) });
   }
 
   if (job.request.inputs.length > 0 && !turn.job.uploadedInputs) {
@@ -64,7 +64,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
   const model = await turn.model();
   if (!turn.job.batches) {
     const batches = model && provider.batches ? provider.batches(job.request.count, model) : Array.from({ length: job.request.count }, () => 1);
-    await turn.handle.save({ batches });
+    turn.handle.note({ batches });
   }
   const batches = turn.job.batches!;
   const submitTimeout = deps.limits.submitTimeoutMs ?? SUBMIT_TIMEOUT_MS;
@@ -119,7 +119,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
   }
 
   deps.metrics.jobStarted(job.request.provider, job.request.kind);
-  await turn.handle.save({ step: 'poll', polls: 0, retries: 0 });
+  turn.handle.note({ step: 'poll', polls: 0, retries: 0 });
   const avg = model?.averageSeconds;
   await turn.show({ phase: 'queued', ...(avg !== undefined ? { etaSeconds: avg } : {}) });
   return { kind: 'wait', ms: firstPollDelayMs(avg, turn.scale) };

@@ -15,7 +15,10 @@ import type { JobState } from '../job-state.js';
 
 export interface JobHandle {
   data: GenerationJob;
+  /** Writes now: for what must survive a crash before the next side effect (intents, ids, deliveries, outcomes). */
   save(patch: Partial<GenerationJob>): Promise<void>;
+  /** Keeps in memory and writes with the next save or when the turn ends: for what can be learned again. */
+  note(patch: Partial<GenerationJob>): void;
   /** Ends this turn; the job runs again after `ms` (BullMQ moveToDelayed + DelayedError). */
   delay(ms: number): Promise<never>;
 }
@@ -102,7 +105,7 @@ export function createTurn(handle: JobHandle, deps: PipelineDeps, runtime: Runti
       const view = renderStatusView(job(), progress, now());
       try {
         await (await platform()).update(statusMessage, view, { priority: final ? 'final' : 'progress' });
-        await handle.save({ lastViewKey: key, lastEditAt: now() });
+        handle.note({ lastViewKey: key, lastEditAt: now() });
       } catch (err) {
         if (final) throw err;
         if (err instanceof PlatformError && err.code === 'rate_limited') {
