@@ -6,18 +6,18 @@
  * results go to the requester by DM. The job's deadline does not apply here.
  */
 import { PlatformError } from '../../src/errors.js';
-import type { HostedMedia, JobResults, OutputMedia } from '../../src/generation.js';
+import type { JobResults } from '../../src/generation.js';
 import type { MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform } from '../../src/ports.js';
 import { textView } from '../../src/view.js';
 import { isInfrastructureError, isRetryableFetch } from '../classify-error.js';
-import { altText, outputFile, withSize } from '../media-files.js';
+import { outputFile, withSize } from '../media-files.js';
 import type { StepResult, Turn } from './turn.js';
 
 export const DEFAULT_DELIVERY_WINDOW_MS = 6 * 3600_000;
 const MAX_DELIVERY_BACKOFF_MS = 5 * 60_000;
 
-type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef; hosted?: HostedMedia } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden' };
+type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden' };
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -31,7 +31,7 @@ export async function deliver(turn: Turn): Promise<StepResult> {
 
   const delivered = new Set(turn.job.delivered);
   const gone = new Set(turn.job.undeliverable);
-  const finalOutputs: OutputMedia[] = [...results.outputs];
+  const finalOutputs: MediaRef[] = [...results.outputs];
   let later: unknown;
   for (const [index, output] of results.outputs.entries()) {
     if (delivered.has(index) || gone.has(index)) continue;
@@ -43,8 +43,7 @@ export async function deliver(turn: Turn): Promise<StepResult> {
     }
     if (attempt.kind === 'gone') gone.add(index);
     else {
-      // The platform's copy is kept with the output: the final status card shows it.
-      finalOutputs[index] = { ...attempt.media, ...(attempt.hosted ? { hosted: attempt.hosted } : {}) };
+      finalOutputs[index] = attempt.media;
       delivered.add(index);
       await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
     }
@@ -93,16 +92,20 @@ async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, out
   const media = fetched ? withSize(output, fetched) : output;
   try {
     if (!fetched || fetched.bytes.length > limit) return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
-    const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn.job.request) };
+    const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn) };
     const uploaded = await platform.upload(thread, [file], {}, turn.runtime.stopping);
-    const hosted = uploaded.media[0];
-    return { kind: 'posted', media, ...(hosted ? { hosted } : {}), message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
+    return { kind: 'posted', media, message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
   } catch (err) {
     if (err instanceof PlatformError && err.code === 'too_large') return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
     if (err instanceof PlatformError && (err.code === 'forbidden' || err.code === 'not_found')) return { kind: 'forbidden' };
     if (err instanceof PlatformError && err.code === 'invalid_auth') throw err;
     return { kind: 'later', err };
   }
+}
+
+function altText(turn: Turn): string {
+  const prompt = turn.job.request.prompt.trim();
+  return (prompt || (turn.job.request.kind === 'video' ? 'Generated video' : 'Generated image')).slice(0, 1000);
 }
 
 function isTooLarge(err: unknown): boolean {
