@@ -1,0 +1,59 @@
+/** What every bench shares: percentiles, a results table, Redis command counts, process sampling. */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+export interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  goal?: string;
+  met?: boolean;
+}
+
+export function pct(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
+
+export function table(rows: Row[]): string {
+  const cells = [['figure', 'value', 'baseline (same run)', 'goal', ''], ...rows.map((r) => [r.figure, r.value, r.baseline, r.goal ?? '', r.met === undefined ? '' : r.met ? 'met' : 'MISSED'])];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+}
+
+/** Total commands Redis has processed (INFO commandstats), to count commands per job on a private Redis. */
+export async function redisCommands(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let total = 0;
+  for (const m of info.matchAll(/calls=(\d+)/g)) total += Number(m[1]);
+  return total;
+}
+
+export async function redisMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** CPU seconds (user + system) and RSS bytes of a process, from /proc. */
+export function processStats(pid: number): { cpuSeconds: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = 100; // USER_HZ on Linux
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+  const rssPages = Number(fields[21]);
+  return { cpuSeconds, rssBytes: rssPages * 4096 };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`bench timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Pipeline throughput on one worker process: jobs from enqueue to delivered, with the provider
+ * (the Krea simulator, jobs finishing at once) and the platform (the fake Slack, through the real
+ * Slack client) answering at once. Counted on a private redis-server: Redis commands per job,
+ * Slack calls per job, provider calls per job, beside the minimum the flow needs. Baseline in the
+ * same run: BullMQ itself processing no-op jobs on the same Redis with the same concurrency.
+ */
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startSimulatorProcess } from './simulator-process.js';
+import { createKreaProvider } from '../adapters/providers/krea/client.js';
+import { createModelCatalog } from '../adapters/providers/model-catalog.js';
+import { createEditBudget } from '../adapters/redis/edit-budget.js';
+import { createMessageIndex, createSettingsStore } from '../adapters/redis/stores.js';
+import { createSlackPlatform } from '../adapters/slack/platform.js';
+import { createGenerationQueue } from '../jobs/queue.js';
+import { createGenerationWorker } from '../jobs/worker.js';
+import { GENERATION_JOB_VERSION, type NewGenerationJob } from '../src/generation.js';
+import { silentLogger } from '../src/logger.js';
+import { createPipelineFetch } from '../src/main/media-fetch.js';
+import { noopMetrics } from '../src/metrics-port.js';
+import type { WorkspaceRef } from '../src/model.js';
+import type { ChatPlatform } from '../src/ports.js';
+import { FakeSlack } from '../test/fakes/slack/server.js';
+import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
+import { fmt, pct, redisCommands, waitUntil, type Row } from './lib.js';
+
+const MIN_SLACK_CALLS = 5; // status post, final update, files.getUploadURLExternal, the upload, files.completeUploadExternal
+const MIN_PROVIDER_CALLS = 3; // submit, one poll, one download
+const CONCURRENCY = 64;
+
+export async function benchPipeline(options: { jobs: number; workspaces: number }): Promise<Row[]> {
+  const own = new OwnRedis(await freePort());
+  await own.start();
+  const redis = new Redis(own.url);
+  const connection = new Redis(own.url, { maxRetriesPerRequest: null });
+  const slack = new FakeSlack();
+  await slack.start();
+  // The provider runs in its own process, as a real one would: its PNG drawing is not the pipeline's cost.
+  const sim = await startSimulatorProcess();
+  const logger = silentLogger();
+  const prefix = 'bench';
+  const krea = createKreaProvider({ baseUrl: sim.url, logger });
+  const catalog = createModelCatalog({ sources: [krea], logger });
+  await catalog.list('krea');
+  const fetcher = createPipelineFetch({ providerUrls: [sim.url] });
+  let downloads = 0;
+  const platforms = new Map<string, ChatPlatform>();
+  const forWorkspace = async (w: WorkspaceRef) => {
+    let p = platforms.get(w.workspaceId);
+    if (!p) platforms.set(w.workspaceId, (p = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, teamId: w.workspaceId, logger })));
+    return p;
+  };
+  const settings = createSettingsStore({ redis, prefix, logger });
+  const worker = createGenerationWorker({
+    connection,
+    redis,
+    prefix,
+    concurrency: CONCURRENCY,
+    deps: {
+      providers: { krea },
+      resolveCredentials: async () => ({ apiKey: 'bench' }),
+      platforms: { forWorkspace },
+      catalog,
+      settings,
+      editBudget: createEditBudget({ redis, prefix, clock: { now: () => Date.now() } }),
+      messageIndex: createMessageIndex({ redis, prefix }),
+      fetchMedia: async (media, maxBytes, signal) => {
+        downloads++;
+        return fetcher.fetchMedia(media, maxBytes, signal);
+      },
+      clock: { now: () => Date.now() },
+      logger,
+      metrics: noopMetrics,
+      limits: { maxInputBytes: 20 * 1024 * 1024, maxOutputBytes: 50 * 1024 * 1024 },
+      // Polls scaled down: this measures the pipeline's own cost, not the provider's time.
+      timeScale: 0.01,
+    },
+  });
+  const queue = createGenerationQueue({ connection: redis, prefix });
+  const W = (i: number): WorkspaceRef => ({ platform: 'slack', workspaceId: `T${i % options.workspaces}` });
+  for (let i = 0; i < options.workspaces; i++) await settings.update(W(i), { maxConcurrentJobs: 50 });
+  let n = 0;
+  const job = (i: number): NewGenerationJob => {
+    const w = W(i);
+    const now = Date.now();
+    return {
+      v: GENERATION_JOB_VERSION,
+      id: `g-bench-${++n}`,
+      workspace: w,
+      requester: { userId: 'UBENCH', isAdmin: false },
+      request: { provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: `bench ${i}`, width: 1024, height: 1024, count: 1, inputs: [], params: {} },
+      placement: { kind: 'here', conversation: { ...w, channelId: `C${i % options.workspaces}` } },
+      step: 'announce',
+      createdAt: now,
+      deadlineAt: now + 600_000,
+    };
+  };
+  const finished = async (target: number) => {
+    const c = await queue.queue.getJobCounts('completed', 'failed');
+    return (c['completed'] ?? 0) + (c['failed'] ?? 0) >= target;
+  };
+
+  // Warm-up: connections, scripts, JIT.
+  for (let i = 0; i < 50; i++) await queue.enqueue(job(i));
+  await waitUntil(() => finished(50), 60_000, 'warm-up');
+
+  const commandsBefore = await redisCommands(redis);
+  const slackBefore = slack.calls.length;
+  const simBefore = await sim.requestCount();
+  const downloadsBefore = downloads;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: options.jobs }, (_, i) => queue.enqueue(job(i))));
+  await waitUntil(() => finished(50 + options.jobs), 300_000, 'all jobs');
+  const seconds = (performance.now() - t0) / 1000;
+  const commands = ((await redisCommands(redis)) - commandsBefore) / options.jobs;
+  const slackCalls = (slack.calls.length - slackBefore + options.jobs) / options.jobs; // + the upload POST, which is not an API call
+  const providerCalls = ((await sim.requestCount()) - simBefore + downloads - downloadsBefore) / options.jobs;
+  const failed = (await queue.queue.getJobCounts('failed'))['failed'] ?? 0;
+  // Where a job's time goes: enqueue → slot → accepted by the provider → provider done → ended.
+  const sample = (await Promise.all(Array.from({ length: 40 }, (_, i) => queue.get(`g-bench-${50 + 1 + Math.floor((i * options.jobs) / 40)}`)))).filter((j) => j?.outcome);
+  const phase = (f: (j: NonNullable<(typeof sample)[number]>) => number | undefined) => pct(sample.map((j) => f(j!) ?? NaN).filter(Number.isFinite), 50);
+  const phases = {
+    toSlot: phase((j) => (j.slotAt ?? NaN) - j.createdAt),
+    toAccepted: phase((j) => (j.submittedAt ?? NaN) - (j.slotAt ?? NaN)),
+    toCompleted: phase((j) => (j.completedAt ?? NaN) - (j.submittedAt ?? NaN)),
+    toEnded: phase((j) => j.outcome!.finishedAt - (j.completedAt ?? NaN)),
+  };
+
+  // Baseline: BullMQ alone, no-op jobs, same Redis, same concurrency.
+  const noop = new Queue('noop', { connection: redis, prefix });
+  let done = 0;
+  const noopWorker = new Worker('noop', async () => void done++, { connection, prefix, concurrency: CONCURRENCY });
+  const noopBefore = await redisCommands(redis);
+  const b0 = performance.now();
+  await noop.addBulk(Array.from({ length: options.jobs }, (_, i) => ({ name: 'noop', data: { i } })));
+  await waitUntil(() => done >= options.jobs, 120_000, 'no-op jobs');
+  const baseline = options.jobs / ((performance.now() - b0) / 1000);
+  const noopCommands = ((await redisCommands(redis)) - noopBefore) / options.jobs;
+
+  await noopWorker.close();
+  await noop.close();
+  await worker.close();
+  await queue.close();
+  await fetcher.close();
+  await sim.close();
+  await slack.stop();
+  redis.disconnect();
+  connection.disconnect();
+  await own.destroy();
+
+  const perSecond = options.jobs / seconds;
+  return [
+    { figure: `pipeline: ${options.jobs} jobs, ${options.workspaces} workspaces, 1 worker (concurrency ${CONCURRENCY})`, value: `${fmt(perSecond)} jobs/s${failed ? ` (${failed} failed)` : ''}`, baseline: `BullMQ no-op ${fmt(baseline, 0)} jobs/s`, goal: '≥ 300 jobs/s', met: perSecond >= 300 },
+    { figure: 'pipeline: Redis commands per job', value: fmt(commands), baseline: `BullMQ no-op job ${fmt(noopCommands)}` },
+    { figure: 'pipeline: p50 phases (ms)', value: `slot ${fmt(phases.toSlot, 0)}, accepted ${fmt(phases.toAccepted, 0)}, provider done ${fmt(phases.toCompleted, 0)}, delivered ${fmt(phases.toEnded, 0)}`, baseline: 'provider job 100 ms' },
+    { figure: 'pipeline: Slack calls per job', value: fmt(slackCalls, 2), baseline: `minimum ${MIN_SLACK_CALLS}`, goal: `≤ ${MIN_SLACK_CALLS * 1.2}`, met: slackCalls <= MIN_SLACK_CALLS * 1.2 },
+    { figure: 'pipeline: provider calls per job', value: fmt(providerCalls, 2), baseline: `minimum ${MIN_PROVIDER_CALLS}`, goal: `≤ ${MIN_PROVIDER_CALLS * 1.2}`, met: providerCalls <= MIN_PROVIDER_CALLS * 1.2 },
+  ];
+}
