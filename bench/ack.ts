@@ -1,0 +1,123 @@
+/**
+ * Ack latency: a signed Slack slash command → HTTP 200, at a steady request rate, for the bot
+ * (`BOT_ROLE=all`, the default a small team runs) idle and with 100 jobs in flight in the same
+ * process, beside a bare Bolt app that only acks (bench/bare-bolt.ts), all in this run. The bot
+ * and the bare app each run in their own process; this process only sends requests and times them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { FakeSlack, signSlackRequest } from '../test/fakes/slack/server.js';
+import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
+import { inheritedPath } from '../test/helpers/chaos-mode.js';
+import { fmt, pct, sleep, waitUntil, type Row } from './lib.js';
+import { startSimulatorProcess } from './simulator-process.js';
+
+const SECRET = 'bench-signing-secret';
+
+function spawnNode(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script], { env: { PATH: inheritedPath(), ...env }, stdio: 'ignore' });
+}
+
+async function ready(url: string): Promise<void> {
+  await waitUntil(() => fetch(url).then((r) => r.status < 500, () => false), 30_000, url);
+}
+
+/** Sends `rate` signed slash commands per second for `seconds`; returns each one's time to the HTTP answer. */
+async function load(url: string, rate: number, seconds: number, text: (i: number) => string): Promise<{ ms: number[]; errors: number }> {
+  const ms: number[] = [];
+  let errors = 0;
+  const pending: Array<Promise<void>> = [];
+  const start = performance.now();
+  const total = rate * seconds;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const body = new URLSearchParams({ command: '/genbot', text: text(i), team_id: 'T1', channel_id: 'C1', user_id: 'UBENCH', user_name: 'bench', trigger_id: `t${i}-${Math.random()}`, response_url: 'http://127.0.0.1:9/none' }).toString();
+    const t0 = performance.now();
+    pending.push(
+      fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SECRET, body) }, body }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 200) ms.push(performance.now() - t0);
+          else errors++;
+        },
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { ms, errors };
+}
+
+export async function benchAck(options: { seconds: number }): Promise<Row[]> {
+  const own = new OwnRedis(await freePort());
+  await own.start();
+  const slack = new FakeSlack();
+  await slack.start();
+  // Jobs that stay in flight: each lasts five minutes at the provider.
+  const sim = await startSimulatorProcess(300);
+  const barePort = await freePort();
+  const bare = spawnNode('bench/bare-bolt.ts', { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET });
+  const botPort = await freePort();
+  const bot = spawnNode('src/main/index.ts', {
+    PORT: String(botPort),
+    REDIS_URL: own.url,
+    REDIS_PREFIX: 'ackbench',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    KREA_API_URL: sim.url,
+    KREA_API_TOKEN: 'bench',
+    LOG_LEVEL: 'error',
+  });
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  const botUrl = `http://127.0.0.1:${botPort}`;
+  await ready(`${bareUrl}/slack/events`);
+  await ready(`${botUrl}/healthz`);
+  const admin = new Redis(own.url);
+  await admin.hset('ackbench:ws:slack:T1:settings', 'maxConcurrentJobs', '50');
+
+  const rows: Row[] = [];
+  const measure = async (label: string, url: string, rate: number) => {
+    // `/genbot help`: the same signed-command path as /generate, without adding jobs while measuring.
+    const { ms, errors } = await load(url, rate, options.seconds, () => 'help');
+    return { label, rate, p50: pct(ms, 50), p99: pct(ms, 99), errors };
+  };
+  const results: Array<Awaited<ReturnType<typeof measure>>> = [];
+  for (const rate of [50, 200]) results.push(await measure('bare Bolt (acks only)', bareUrl, rate));
+  for (const rate of [50, 200]) results.push(await measure('bot, idle', botUrl, rate));
+  // 100 jobs in flight in the same process, then the same load.
+  for (let i = 0; i < 100; i++) {
+    const body = new URLSearchParams({ command: '/generate', text: `in flight ${i}`, team_id: 'T1', channel_id: 'C1', user_id: `U${i % 10}`, trigger_id: `f${i}`, response_url: 'http://127.0.0.1:9/none' }).toString();
+    await fetch(`${botUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SECRET, body) }, body }).then((r) => r.arrayBuffer());
+  }
+  await waitUntil(async () => (await admin.scard('ackbench:gen:active:slack:T1')) >= 100 && (await admin.zcard('ackbench:gen:line:slack:T1')) + (await admin.scard('ackbench:gen:running:slack:T1')) >= 100, 60_000, '100 jobs in flight');
+  await sleep(2000);
+  for (const rate of [50, 200]) results.push(await measure('bot, 100 jobs in flight', botUrl, rate));
+
+  const bareAt = (rate: number) => results.find((r) => r.label.startsWith('bare') && r.rate === rate)!;
+  for (const r of results) {
+    const base = bareAt(r.rate);
+    const loaded = r.label.includes('in flight');
+    const met = loaded ? r.p99 < 25 && r.p99 <= 1.5 * base.p99 : undefined;
+    rows.push({
+      figure: `ack: ${r.label} @ ${r.rate}/s`,
+      value: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
+      baseline: r.label.startsWith('bare') ? '–' : `bare Bolt p99 ${fmt(base.p99)} ms`,
+      ...(loaded ? { goal: 'p99 < 25 ms and ≤ 1.5× bare', met } : {}),
+    });
+  }
+
+  admin.disconnect();
+  for (const child of [bare, bot]) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await sim.close();
+  await slack.stop();
+  await own.destroy();
+  return rows;
+}
