@@ -1,13 +1,19 @@
-/** The buttons on status and result messages: Cancel, Retry, Variations, Upscale, Animate, Delete. */
+/**
+ * The buttons on status messages: Cancel and Confirm while a job runs; then per image Upscale,
+ * Vary and Animate (their arg is the image's index), and for the job Retry (same seed), Vary with
+ * a new seed (`variations`), Remix and Delete.
+ */
 import type { ActionInvocation } from '../src/invocation.js';
 import { UserError } from '../src/errors.js';
 import type { GenerationJob, GenerationRequest } from '../src/generation.js';
-import type { MediaRef } from '../src/model.js';
+import { isImageMime, MediaRef } from '../src/model.js';
+import { varyOptionsOf, varyParams, withSeed, type VaryStrength } from '../src/model-check.js';
 import type { Responder } from '../src/ports.js';
 import { textView } from '../src/view.js';
-import { animateImage, imagesOf } from './animate.js';
+import { animateImage } from './animate.js';
 import { canControl, onlyOwnerMessage } from './permissions.js';
 import { startedView } from './replies.js';
+import { openRemix } from './remix.js';
 import { resolveModel } from './resolve-request.js';
 import type { CommandServices } from './services.js';
 import { startGeneration } from './start-generation.js';
@@ -20,12 +26,20 @@ async function loadJob(s: CommandServices, jobId: string): Promise<GenerationJob
   return job;
 }
 
+/** A per-image button's arg: the output's index, and for Vary optionally `:subtle` or `:strong`. */
+export function parseOutputArg(arg: string | undefined): { index: number; strength?: VaryStrength } {
+  const [first, second] = (arg ?? '0').split(':');
+  const index = Number(first);
+  const strength = second === 'subtle' || second === 'strong' ? second : undefined;
+  return { index: Number.isInteger(index) && index >= 0 ? index : 0, ...(strength ? { strength } : {}) };
+}
+
+/** The output the button belongs to (as the provider made it; the platform copy is not needed to start from it). */
 function outputImage(job: GenerationJob, arg: string | undefined): MediaRef {
-  const outputs = imagesOf(job.outcome?.outputs ?? []);
-  const index = arg ? Number(arg) : 0;
-  const image = outputs[Number.isInteger(index) && index >= 0 ? index : 0] ?? outputs[0];
-  if (!image) throw new UserError('not_found', 'That result has no image to use yet. Wait until it is done.');
-  return image;
+  const output = job.outcome?.outputs[parseOutputArg(arg).index];
+  const isImage = output && (output.mimeType ? isImageMime(output.mimeType) : !/\.(mp4|mov|webm)(\?|$)/i.test(output.url));
+  if (!output || !isImage) throw new UserError('not_found', 'That result has no image to use yet. Wait until it is done.');
+  return MediaRef.parse(output);
 }
 
 export async function cancelJob(s: CommandServices, job: GenerationJob, actor: ActionInvocation['actor'], responder: Responder): Promise<void> {
@@ -52,7 +66,7 @@ async function upscaleRequest(s: CommandServices, job: GenerationJob, image: Med
   const schema = model.inputSchema as { properties?: Record<string, { enum?: unknown[] }> } | undefined;
   const modelEnum = schema?.properties?.['model']?.enum;
   if (Array.isArray(modelEnum) && modelEnum.length > 0) params['model'] = modelEnum[0];
-  return {
+  const request: GenerationRequest = {
     provider: job.request.provider,
     modelId: model.id,
     kind: 'enhance',
@@ -63,6 +77,24 @@ async function upscaleRequest(s: CommandServices, job: GenerationJob, image: Med
     inputs: [{ role: 'image', media: image }],
     params,
   };
+  return withSeed(request, model, s.randomSeed);
+}
+
+/** Vary one image: image-to-image from it where the model takes an input image (subtle or strong where documented), else a new seed. */
+async function varyRequest(s: CommandServices, job: GenerationJob, arg: string | undefined): Promise<GenerationRequest> {
+  const model = await resolveModel(s, job.request.provider, job.request.modelId);
+  const { seed: _seed, ...rest } = job.request;
+  const fresh = withSeed(rest, model, s.randomSeed);
+  if (!varyOptionsOf(model).fromImage) return fresh;
+  const image = outputImage(job, arg);
+  return { ...fresh, inputs: [{ role: 'image', media: image }], params: { ...job.request.params, ...varyParams(model, parseOutputArg(arg).strength) } };
+}
+
+/** The same request with a new seed (where the model takes one at all). */
+async function variationsRequest(s: CommandServices, job: GenerationJob): Promise<GenerationRequest> {
+  const model = await s.catalog.get(job.request.provider, job.request.modelId).catch(() => undefined);
+  const { seed: _seed, ...rest } = job.request;
+  return model ? withSeed(rest, model, s.randomSeed) : { ...rest, seed: s.randomSeed() };
 }
 
 export function createActionHandler(s: CommandServices) {
@@ -93,9 +125,15 @@ export function createActionHandler(s: CommandServices) {
         return void (await responder.settle?.(startedView(started)));
       }
       case 'variations': {
-        const started = await startGeneration(s, { ...base, request: { ...job.request, seed: s.randomSeed() } });
+        const started = await startGeneration(s, { ...base, request: await variationsRequest(s, job) });
         return void (await responder.settle?.(startedView(started)));
       }
+      case 'vary': {
+        const started = await startGeneration(s, { ...base, request: await varyRequest(s, job, arg) });
+        return void (await responder.settle?.(startedView(started)));
+      }
+      case 'remix':
+        return openRemix(s, job, responder);
       case 'upscale': {
         const request = await upscaleRequest(s, job, outputImage(job, arg));
         const started = await startGeneration(s, { ...base, request });

@@ -1,9 +1,11 @@
 /**
  * `@bot <prompt> [flags]` — the way to generate inside a thread, where Slack allows no slash
- * commands. The result goes into the same thread. `@bot animate` animates the latest image in
- * the thread; `--thread-images` (or no attachment plus "this"/"these") uses the thread's images.
+ * commands, and a direct message to the bot (Slack `message.im`, Discord DMs) reads the same way.
+ * The result goes into the thread of the message (Slack, the playground) or right after it where
+ * the platform has no threads there (a Discord DM). `@bot animate` animates the latest image in
+ * the thread; `--thread-images` uses the thread's images.
  */
-import type { CommandArgs, CommandSpec } from '../src/command.js';
+import type { CommandArgs } from '../src/command.js';
 import type { ArgumentParsers } from '../src/dispatcher.js';
 import { UserError } from '../src/errors.js';
 import type { MentionInvocation } from '../src/invocation.js';
@@ -21,13 +23,11 @@ export function createMentionHandler(s: CommandServices, parsers: ArgumentParser
   return async function handleMention(invocation: MentionInvocation, responder: Responder): Promise<void> {
     const workspace = { platform: invocation.platform, workspaceId: invocation.workspaceId };
     const text = invocation.text.trim();
-    // In a thread, stay in it; at top level, the mention message becomes the thread's parent.
-    const conversation = invocation.conversation.threadId
-      ? invocation.conversation
-      : { ...invocation.conversation, threadId: invocation.message.messageId };
+    // The thread of the mention (its own thread at top level); the platform decides what a thread is.
+    const placement = { kind: 'thread-of' as const, message: invocation.message };
 
     if (text === '' || /^help\b/i.test(text)) {
-      await responder.reply(renderHelp(allSpecs as CommandSpec[]), { ephemeral: true });
+      await responder.reply(renderHelp(allSpecs, invocation.platform), { ephemeral: true });
       return;
     }
 
@@ -38,7 +38,7 @@ export function createMentionHandler(s: CommandServices, parsers: ArgumentParser
       const image = images[0];
       if (!image) throw new UserError('missing_value', NO_IMAGE_MESSAGE);
       const args: CommandArgs = rest ? parsers.fromText(generateSpec, rest) : {};
-      await animateImage(s, { invocationId: invocation.id, workspace, actor: invocation.actor, image, placement: { kind: 'here', conversation }, args });
+      await animateImage(s, { invocationId: invocation.id, workspace, actor: invocation.actor, image, placement, args });
       return;
     }
 
@@ -46,6 +46,6 @@ export function createMentionHandler(s: CommandServices, parsers: ArgumentParser
     const args = parsers.fromText(generateSpec, text.replace(USE_THREAD, ' ').trim());
     const attachments = [...invocation.attachments, ...(useThread ? imagesOf(invocation.threadMedia ?? []).slice(-3) : [])];
     const request = await resolveRequest(s, { workspace, args, attachments });
-    await startGeneration(s, { invocationId: invocation.id, workspace, actor: invocation.actor, placement: { kind: 'here', conversation }, request });
+    await startGeneration(s, { invocationId: invocation.id, workspace, actor: invocation.actor, placement, request });
   };
 }

@@ -1,7 +1,7 @@
 /**
  * From parsed arguments to a validated GenerationRequest: picks provider and model (workspace
- * defaults), turns attachments and pasted image links into inputs, and checks everything
- * against the model before anything is posted or spent.
+ * defaults), turns attachments and pasted image links into inputs, checks everything against
+ * the model before anything is posted or spent, and picks a seed when the model takes one.
  */
 import type { CommandArgs } from '../src/command.js';
 import type { ModelInfo } from '../src/catalog.js';
@@ -9,7 +9,7 @@ import { UserError } from '../src/errors.js';
 import { ProviderId, type GenerationInput, type GenerationRequest } from '../src/generation.js';
 import { isImageMime, isVideoMime, MediaRef, type WorkspaceRef } from '../src/model.js';
 import type { WorkspaceSettings } from '../src/ports.js';
-import { buildGenerationRequest, checkModelKind, unknownModelError } from '../src/model-check.js';
+import { buildGenerationRequest, checkModelKind, unknownModelError, withSeed } from '../src/model-check.js';
 import { extractImageUrls } from '../src/prompt-media.js';
 import { findModel, providerDefault } from './model-lookup.js';
 import type { CommandServices } from './services.js';
@@ -103,5 +103,6 @@ export async function resolveRequest(s: CommandServices, source: RequestSource):
   // Video: the first image is where the clip starts, others are references. Image: all are inputs.
   const roleOf = (i: number): GenerationInput['role'] => (model.kind === 'video' ? (i === 0 ? 'start_image' : 'reference') : 'image');
   const inputs: GenerationInput[] = unique.map((m, i) => ({ role: roleOf(i), media: m }));
-  return buildGenerationRequest({ ...args, prompt }, model, { provider, inputs });
+  // Seeds always: a model that takes one gets one (the card shows it; Retry and --seed reproduce it).
+  return withSeed(buildGenerationRequest({ ...args, prompt }, model, { provider, inputs }), model, s.randomSeed);
 }

@@ -6,6 +6,7 @@ import { createAutocompleteHandler } from './autocomplete.js';
 import { createGenerateRoute } from './generate.js';
 import { createManagementRoutes, createSubmitHandler } from './manage.js';
 import { createMentionHandler } from './mention.js';
+import { createRemixSubmitHandler, remixJobId } from './remix.js';
 import { createReactionHandler } from './reaction.js';
 import type { CommandServices } from './services.js';
 import { createShortcutHandler } from './shortcut.js';
@@ -13,6 +14,8 @@ import { createShortcutHandler } from './shortcut.js';
 export function createRoutes(s: CommandServices, parsers: ArgumentParsers): Routes {
   const generate = createGenerateRoute(s);
   const animate = createAnimateRoute(s);
+  const manageSubmit = createSubmitHandler(s);
+  const remixSubmit = createRemixSubmitHandler(s);
   return {
     commands: { [generate.spec.name]: generate, [animate.spec.name]: animate, ...createManagementRoutes(s) },
     action: createActionHandler(s),
@@ -20,6 +23,7 @@ export function createRoutes(s: CommandServices, parsers: ArgumentParsers): Rout
     mention: createMentionHandler(s, parsers),
     shortcut: createShortcutHandler(s, parsers),
     autocomplete: createAutocompleteHandler(s),
-    submit: createSubmitHandler(s),
+    // Forms: Remix (`remix:<jobId>`) re-runs an edited prompt; the rest are the admin forms (connect).
+    submit: (inv, responder) => (remixJobId(inv.form) ? remixSubmit(inv, responder) : manageSubmit(inv, responder)),
   };
 }

@@ -59,7 +59,8 @@ export const animateSpec: CommandSpec = {
 export const modelsSpec: CommandSpec = {
   name: 'models',
   description: 'List the models you can use',
-  examples: ['', '--kind video', '--search flux'],
+  // The search is the free text: `--search` is not a flag (a rest param has none).
+  examples: ['', '--kind video', 'flux'],
   params: [
     {
       name: 'kind',

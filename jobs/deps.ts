@@ -1,4 +1,5 @@
 /** What the pipeline needs from the world, handed in by the composition root. */
+import type { CommandSpec } from '../src/command.js';
 import type { ProviderId } from '../src/generation.js';
 import type { Logger } from '../src/logger.js';
 import type { Metrics } from '../src/metrics-port.js';
@@ -48,6 +49,8 @@ export interface PipelineDeps {
     /** How long a submit waits for the provider's answer before it counts as uncertain. Default 30 s. */
     submitTimeoutMs?: number;
   };
+  /** The command specs, so messages written with hint tokens (`<cmd:connect krea>`) use the platform's own syntax. */
+  specs?: readonly CommandSpec[];
   /** Where providers should post job completion (when PUBLIC_URL is set). */
   webhookUrl?: (jobId: string) => string;
   /** Shrinks every poll and retry delay (tests, simulator). 1 in production. */

@@ -34,6 +34,12 @@ export function fileNameFor(prompt: string, index: number, ext: string): string 
   return `${words || 'genbot'}-${index + 1}.${ext}`;
 }
 
+/** What a screen reader says for a result (uploads and the status card): the prompt. */
+export function altText(request: { prompt: string; kind: string }): string {
+  const prompt = request.prompt.trim();
+  return (prompt || (request.kind === 'video' ? 'Generated video' : 'Generated image')).slice(0, 1000);
+}
+
 export function outputFile(bytes: Uint8Array, prompt: string, index: number, declared?: string): MediaFile {
   const mimeType = sniffMime(bytes) ?? declared ?? 'application/octet-stream';
   return { name: fileNameFor(prompt, index, EXT[mimeType] ?? 'bin'), mimeType, bytes };

@@ -6,6 +6,7 @@
  * slot and makes the final status edit. Nothing a step learns is kept only in memory.
  */
 import type { JobStep, ProviderStatus } from '../src/generation.js';
+import { renderHints } from '../src/hints.js';
 import { classifyError } from './classify-error.js';
 import type { PipelineDeps } from './deps.js';
 import { announce } from './steps/announce.js';
@@ -39,7 +40,8 @@ export async function runGenerationJob(handle: JobHandle, deps: PipelineDeps, ru
       if (isDelay(err)) throw err;
       result = await onError(turn, step, err);
     }
-    if (result.kind === 'wait') return handle.delay(result.ms);
+    // Stopping: whatever the step wanted to wait for, another worker takes it up at once.
+    if (result.kind === 'wait') return handle.delay(runtime.stopping.aborted ? 0 : result.ms);
     if (result.kind === 'next') {
       // A step change can be learned again after a crash (each step checks what is done), except the last.
       const patch = { step: result.step, ...(result.step !== step ? { retries: 0 } : {}), ...result.patch };
@@ -85,7 +87,9 @@ async function cancelled(turn: Turn): Promise<StepResult | undefined> {
 
 async function onError(turn: Turn, step: JobStep, err: unknown): Promise<StepResult> {
   const { handle, deps, log } = turn;
-  const verdict = classifyError(err, handle.data.retries, deps.maxRetries ?? 12, turn.scale);
+  const classified = classifyError(err, handle.data.retries, deps.maxRetries ?? 12, turn.scale);
+  // Messages written with hint tokens name the commands of the job's own platform.
+  const verdict = classified.kind === 'fail' ? { ...classified, message: renderHints(classified.message, handle.data.workspace.platform, deps.specs ?? []) } : classified;
   if (step === 'finalize') {
     // The outcome is saved; only the clean-up failed (Redis, the platform). It must happen eventually.
     log.warn({ err }, 'finalize failed; retrying');

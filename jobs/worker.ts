@@ -70,7 +70,12 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       },
       async delay(ms) {
         if (unsaved) await job.updateData(handle.data);
-        await job.moveToDelayed(Date.now() + Math.max(0, ms), token);
+        // A Cancel clicked while this turn ran could not wake it (it was not delayed yet): look now,
+        // so it is not left waiting until the next poll.
+        // (Only where Cancel is honoured: once delivering, a paid result is delivered whatever was clicked.)
+        const cancellable = ['announce', 'submit', 'poll'].includes(handle.data.step);
+        const wait = cancellable && ms > 1000 && (await runtime.state.cancelRequest(parsed.data.id)) !== undefined ? 0 : ms;
+        await job.moveToDelayed(Date.now() + Math.max(0, wait), token);
         throw new DelayedError();
       },
     };

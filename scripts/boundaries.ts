@@ -1,5 +1,5 @@
 /**
- * The dependency rule (ARCHITECTURE.md), checked by reading import lines:
+ * The dependency rule (docs/ARCHITECTURE.md), checked by reading import lines:
  * - src/ (outside src/main/) imports no SDK and nothing outside src/;
  * - commands/ and jobs/ import only src/ and themselves (jobs/ may use bullmq and ioredis);
  * - an adapter imports no other adapter, nor commands/ or jobs/;

@@ -96,7 +96,7 @@ export function validateArgs(spec: CommandSpec, raw: Record<string, unknown>, st
     if (value === undefined || value === '') {
       if (param.required) {
         const msg = param.rest
-          ? `Tell me what to make, for example \`/${spec.name} ${spec.examples[0] ?? '…'}\`.`
+          ? `Tell me what to make, for example \`<cmd:${spec.name} ${spec.examples[0] ?? '…'}>\`.`
           : `${paramLabel(param, style)} is required.`;
         throw new UserError('missing_value', msg);
       }

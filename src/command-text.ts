@@ -73,6 +73,14 @@ function flagNames(spec: CommandSpec): Map<string, ParamSpec> {
   return names;
 }
 
+/** How much of an unknown flag is echoed: enough to recognise it, never a pasted wall of text. */
+const MAX_ECHOED_FLAG = 40;
+
+/** A flag's name as the error echoes it. FLAG admits only word characters and dashes, so the length is all there is to bound. */
+function echoedFlag(name: string): string {
+  return name.length <= MAX_ECHOED_FLAG ? name : `${name.slice(0, MAX_ECHOED_FLAG - 1)}…`;
+}
+
 function allowedFlags(spec: CommandSpec): string {
   return spec.params
     .filter((p) => !p.rest && p.kind !== 'attachment')
@@ -102,7 +110,8 @@ export function parseCommandText(spec: CommandSpec, text: string): CommandArgs {
       if (attachment) throw new UserError('bad_flag', `\`--${m[1]}\` can't be typed: attach the file to your message instead.`);
       const suggestion = closest(name, [...names.keys()])[0];
       const hint = suggestion ? ` Did you mean \`--${suggestion}\`?` : '';
-      throw new UserError('bad_flag', `Unknown flag \`--${m[1]}\`.${hint} Flags: ${allowedFlags(spec)}.`, { flag: m[1] });
+      const flag = echoedFlag(m[1]!);
+      throw new UserError('bad_flag', `Unknown flag \`--${flag}\`.${hint} Flags: ${allowedFlags(spec)}.`, { flag });
     }
     let value: unknown = m[2];
     if (value === undefined) {

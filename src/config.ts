@@ -98,6 +98,8 @@ const schema = z.object({
   SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JOB_DEADLINE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   MAX_INPUT_MB: z.coerce.number().positive().max(75).default(20),
+  /** Multiplies every poll and retry delay (below 1 polls sooner: test setups, fast private providers). */
+  POLL_SCALE: z.coerce.number().min(0.001).max(10).default(1),
   /** How long a job above a workspace's confirmation threshold waits for its requester's Confirm. */
   CONFIRM_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 

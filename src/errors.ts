@@ -87,16 +87,31 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * Why the platform refused access, when the adapter can tell; lets every layer say what to do
+ * (src/hints.ts `accessHint`): invite the bot, grant it permissions, or use another way in.
+ */
+export interface PlatformAccessDetail {
+  /** not_in_channel: the bot is not a member (Slack); missing_permissions: it lacks some (Discord); content_hidden: the platform hides the message's content from bots. */
+  reason: 'not_in_channel' | 'missing_permissions' | 'content_hidden';
+  /** The channel concerned, when known. */
+  channelId?: string;
+  /** Permission names the bot lacks there, as the platform's settings show them (e.g. "Send Messages"). */
+  missing?: string[];
+}
+
 export class PlatformError extends Error {
   override readonly name = 'PlatformError';
+  readonly access: PlatformAccessDetail | undefined;
   constructor(
     readonly platform: string,
     readonly code: 'rate_limited' | 'not_found' | 'forbidden' | 'too_large' | 'invalid_auth' | 'other',
     message: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; access?: PlatformAccessDetail },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.access = options?.access;
   }
 }
 
@@ -117,4 +132,22 @@ export function isInfrastructureError(err: unknown): boolean {
     (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) ||
     /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|LOADING|READONLY|MaxRetriesPerRequest|Reached the max retries/i.test(err.message)
   );
+}
+
+/**
+ * A provider's own words (an error, a failure reason) as a user may see them: one line without
+ * control characters, at most `max` characters. Providers send any text at any length, and a
+ * raw control character can break or spoof the message it lands in. Empty when nothing is left.
+ */
+export function providerText(text: string, max = 300): string {
+  const line = text
+    .replace(/[\t-\r\u0085]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (line.length <= max) return line;
+  let cut = line.slice(0, Math.max(0, max - 1));
+  // Never end on half of a surrogate pair (an emoji cut in two).
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
 }

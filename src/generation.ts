@@ -104,6 +104,17 @@ export type ProviderStatus =
 export const JobStep = z.enum(['announce', 'submit', 'poll', 'deliver', 'finalize', 'done']);
 export type JobStep = z.infer<typeof JobStep>;
 
+/**
+ * A result as the chat platform hosts it after delivery: a Slack file (its id shows it in an image
+ * block), a Discord attachment, a playground file. Kept so the final status card can show it.
+ */
+export const HostedMedia = MediaRef.extend({ fileId: z.string().min(1).max(100).optional() });
+export type HostedMedia = z.infer<typeof HostedMedia>;
+
+/** A result: the provider's file, and once delivered, the platform's copy (absent when it went as a link). */
+export const OutputMedia = MediaRef.extend({ hosted: HostedMedia.optional() });
+export type OutputMedia = z.infer<typeof OutputMedia>;
+
 /** Whether the provider charged for a job, as far as its own state tells. */
 export const Charged = z.enum(['no', 'yes', 'unknown']);
 export type Charged = z.infer<typeof Charged>;
@@ -111,7 +122,7 @@ export type Charged = z.infer<typeof Charged>;
 export const JobOutcome = z.object({
   state: z.enum(['succeeded', 'failed', 'cancelled']),
   message: z.string().optional(),
-  outputs: z.array(MediaRef).default([]),
+  outputs: z.array(OutputMedia).default([]),
   cost: Cost.optional(),
   /** "no" only when the provider's own state says the job failed or was cancelled before completing. */
   charged: Charged.default('unknown'),
@@ -134,7 +145,7 @@ export type Placement = z.infer<typeof Placement>;
 
 /** What the provider returned when the job completed, saved once so delivery never asks again. */
 export const JobResults = z.object({
-  outputs: z.array(MediaRef),
+  outputs: z.array(OutputMedia),
   cost: Cost.optional(),
   text: z.string().optional(),
 });
@@ -197,6 +208,8 @@ export const GenerationJob = z.object({
   /** Key of the last status view actually sent, so an unchanged view is never re-sent. */
   lastViewKey: z.string().optional(),
   lastEditAt: z.number().optional(),
+  /** An upload begun and not yet recorded: after a crash the thread is checked for it before uploading again. */
+  uploading: z.object({ index: z.number().int(), startedAt: z.number() }).optional(),
   /** Output indices already posted to the thread (deliver is idempotent across re-runs). */
   delivered: z.array(z.number().int()).default([]),
   /** The outputs' text (ad copy) was posted. */

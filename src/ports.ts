@@ -3,7 +3,7 @@
  * in adapters/ and jobs/; only src/main/ puts them together. Every I/O method takes an AbortSignal.
  */
 import type { ModelInfo } from './catalog.js';
-import type { Cost, CostUnit, GenerationJob, GenerationRequest, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
+import type { Cost, CostUnit, GenerationJob, GenerationRequest, HostedMedia, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
 import type { Actor, ConversationRef, MediaFile, MediaRef, MessageRef, PlatformKind, WorkspaceRef } from './model.js';
 import type { MessageView } from './view.js';
 
@@ -14,8 +14,11 @@ export interface OutgoingFile extends MediaFile {
 }
 
 export interface UploadResult {
-  /** Platform-hosted references to what was uploaded (for the index of bot messages). */
-  media: MediaRef[];
+  /**
+   * Platform-hosted references to what was uploaded, in the order of the files (for the index of
+   * bot messages and the final status card); `fileId` where the platform shows files by id (Slack).
+   */
+  media: HostedMedia[];
   /** The message(s) that now hold the files, when the platform tells. */
   messages: MessageRef[];
 }
@@ -32,6 +35,11 @@ export interface ChatPlatform {
   /** A thread under `message` (Slack: its ts; Discord: a thread started from it). Idempotent. */
   openThread(message: MessageRef, name: string, signal?: AbortSignal): Promise<ConversationRef>;
   upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }, signal?: AbortSignal): Promise<UploadResult>;
+  /**
+   * A file of this name the bot uploaded to `to` since `sinceMs`, if any: after a crash between an
+   * upload and its bookkeeping, the job adopts it instead of posting it twice.
+   */
+  findUpload?(to: ConversationRef, name: string, sinceMs: number, signal?: AbortSignal): Promise<{ message: MessageRef; media?: HostedMedia } | undefined>;
   /** The largest file `upload` accepts in that conversation. */
   maxUploadBytes(to: ConversationRef, signal?: AbortSignal): Promise<number>;
   /** Downloads a platform-hosted file with the platform's credentials, refusing more than maxBytes. */
@@ -72,7 +80,10 @@ export interface Responder {
 export interface FormSpec {
   id: string;
   title: string;
-  fields: Array<{ id: string; label: string; placeholder?: string; secret?: boolean; maxLength?: number }>;
+  /** What the submit button says (default: the adapter's "Save"). */
+  submitLabel?: string;
+  /** `value` pre-fills a field (e.g. Remix: the prompt and flags to edit); `multiline` asks for a paragraph box. */
+  fields: Array<{ id: string; label: string; placeholder?: string; secret?: boolean; maxLength?: number; value?: string; multiline?: boolean }>;
 }
 
 // ---------------------------------------------------------------- generation providers

@@ -5,7 +5,7 @@
  * below 100 until the job really ends.
  */
 import type { Charged, Cost, GenerationJob } from './generation.js';
-import type { Block, Button, MessageView } from './view.js';
+import { timeToken, type Block, type Button, type MediaItem, type MessageView } from './view.js';
 
 export type ProgressPhase =
   | 'confirm'
@@ -37,6 +37,19 @@ export interface ProgressState {
   /** Whether the provider charged (final states): "not billed" is said only when it is known. */
   charged?: Charged;
   cost?: Cost;
+  /** The results as the platform hosts them (final state): shown on the card, each with its own buttons. */
+  media?: MediaItem[];
+  /** What Vary can honestly do with this model (see src/model-check.ts varyOptionsOf). */
+  vary?: VaryOptions;
+}
+
+export interface VaryOptions {
+  /** The model takes an input image: Vary re-runs from that image. */
+  fromImage: boolean;
+  /** …and has a documented denoising strength: Vary comes as subtle and strong. */
+  strengths: boolean;
+  /** The model takes a seed: "Vary (new seed)" is what it says. */
+  seed: boolean;
 }
 
 export type StatusJob = Pick<GenerationJob, 'id' | 'request' | 'requester' | 'createdAt'> & { submittedAt?: number; estimate?: Cost; confirm?: GenerationJob['confirm'] };
@@ -94,20 +107,45 @@ function title(job: StatusJob): string {
   return `${what} **${short}**`;
 }
 
-function finalButtons(job: StatusJob, state: ProgressState): Button[] {
+const isVideoItem = (m: MediaItem) => (m.mimeType ? m.mimeType.startsWith('video/') : /\.(mp4|mov|webm)(\?|$)/i.test(m.url));
+
+/**
+ * The buttons of a final card: one row per image (Upscale, Vary, Animate acting on THAT image;
+ * the button's arg is its index) and one row for the job (Retry with the same seed, Vary with a
+ * new one, Remix, Delete). At most 4 + 1 rows of at most 5: within Discord's 5×5 and Slack's 25.
+ */
+function finalActions(job: StatusJob, state: ProgressState): Block[] {
+  const kind = job.request.kind;
   const retry: Button = { label: 'Retry', action: 'retry', jobId: job.id };
+  const remix: Button = { label: 'Remix', action: 'remix', jobId: job.id };
   const del: Button = { label: 'Delete', action: 'delete', jobId: job.id, style: 'danger' };
-  if (state.phase !== 'succeeded') return [retry, del];
-  const buttons: Button[] = [retry];
-  if (job.request.kind === 'image') {
-    buttons.push({ label: 'Variations', action: 'variations', jobId: job.id });
-    buttons.push({ label: 'Upscale', action: 'upscale', jobId: job.id });
-    buttons.push({ label: 'Animate', action: 'animate', jobId: job.id, style: 'primary' });
-  } else if (job.request.kind === 'video') {
-    buttons.push({ label: 'Variations', action: 'variations', jobId: job.id });
+  const editable = kind === 'image' || kind === 'video';
+  if (state.phase !== 'succeeded') return [{ type: 'actions', buttons: editable ? [retry, remix, del] : [retry, del] }];
+  const rows: Block[] = [];
+  if (kind === 'image') {
+    const items = state.media?.length ? state.media : Array.from({ length: state.outputCount || 1 }, (): MediaItem | undefined => undefined);
+    const many = items.length > 1;
+    items.slice(0, 4).forEach((item, i) => {
+      if (item && isVideoItem(item)) return;
+      const n = many ? ` ${i + 1}` : '';
+      const arg = String(i);
+      const buttons: Button[] = [{ label: `Upscale${n}`, action: 'upscale', jobId: job.id, arg }];
+      if (state.vary?.fromImage && state.vary.strengths) {
+        buttons.push({ label: `Vary${n} (subtle)`, action: 'vary', jobId: job.id, arg: `${i}:subtle` });
+        buttons.push({ label: `Vary${n} (strong)`, action: 'vary', jobId: job.id, arg: `${i}:strong` });
+      } else if (state.vary?.fromImage) {
+        buttons.push({ label: `Vary${n} (from image)`, action: 'vary', jobId: job.id, arg });
+      }
+      buttons.push({ label: `Animate${n}`, action: 'animate', jobId: job.id, arg, ...(many ? {} : { style: 'primary' as const }) });
+      rows.push({ type: 'actions', buttons });
+    });
   }
-  buttons.push(del);
-  return buttons.slice(0, 5);
+  const jobRow: Button[] = [retry];
+  // Without a seed parameter every run differs anyway: the label does not promise a seed.
+  if (editable) jobRow.push({ label: state.vary?.seed === false ? 'Vary' : 'Vary (new seed)', action: 'variations', jobId: job.id }, remix);
+  jobRow.push(del);
+  rows.push({ type: 'actions', buttons: jobRow });
+  return rows;
 }
 
 export function renderStatusView(job: StatusJob, state: ProgressState, now: number): MessageView {
@@ -122,8 +160,10 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   if (r.durationSeconds) fields.push({ label: 'Duration', value: `${r.durationSeconds}s` });
   if (r.seed !== undefined) fields.push({ label: 'Seed', value: String(r.seed) });
   if (r.count > 1) fields.push({ label: 'Outputs', value: String(r.count) });
-  fields.push({ label: final ? 'Took' : 'Elapsed', value: formatDuration(now - job.createdAt) });
-  if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${formatDuration(state.etaSeconds * 1000)}` });
+  // Live without edits: each reader's client renders "2 minutes ago" / "in 30 seconds" itself.
+  if (final) fields.push({ label: 'Took', value: formatDuration(now - job.createdAt) });
+  else fields.push({ label: 'Started', value: timeToken(job.createdAt, 'relative') });
+  if (!final && state.etaSeconds !== undefined && state.etaSeconds > 0) fields.push({ label: 'ETA', value: `~${timeToken(now + state.etaSeconds * 1000, 'relative')}` });
   if (state.phase === 'succeeded' && state.cost) fields.push({ label: 'Cost', value: formatCost(state.cost) });
   else if (!final && job.estimate) fields.push({ label: 'Est. cost', value: `~${formatCost(job.estimate)}` });
 
@@ -140,6 +180,7 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
     { type: 'progress', label, ...(percent !== undefined ? { percent } : {}), ...(percent !== undefined && state.estimated && !final ? { estimated: true } : {}) },
   ];
   if (state.previewUrl && !final) blocks.push({ type: 'image', url: state.previewUrl, alt: 'Preview' });
+  if (state.phase === 'succeeded' && state.media?.length) blocks.push({ type: 'media', items: state.media.slice(0, 4) });
   const notes: string[] = [];
   if (state.message) notes.push(state.message);
   if (final && state.charged === 'no') notes.push(state.phase === 'cancelled' ? 'Cancelled jobs are not billed.' : 'Failed jobs are not billed.');
@@ -150,7 +191,8 @@ export function renderStatusView(job: StatusJob, state: ProgressState, now: numb
   if (notes.length > 0) blocks.push({ type: 'context', text: notes.join(' ') });
   const cancel: Button = { label: 'Cancel', action: 'cancel', jobId: job.id, style: 'danger' };
   const live = state.phase === 'confirm' ? [{ label: 'Confirm', action: 'confirm' as const, jobId: job.id, style: 'primary' as const }, cancel] : [cancel];
-  blocks.push({ type: 'actions', buttons: final ? finalButtons(job, state) : live });
+  if (final) blocks.push(...finalActions(job, state));
+  else blocks.push({ type: 'actions', buttons: live });
 
   const plain = `${label}: ${r.prompt.trim() || r.modelId}`;
   return { text: plain.length > 300 ? `${plain.slice(0, 299)}…` : plain, blocks };

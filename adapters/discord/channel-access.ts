@@ -15,7 +15,7 @@ import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { z } from 'zod';
 import { isAbortError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { canReadHistory, channelPermissions, PERMISSION } from './permissions.js';
+import { BOT_NEEDS, canReadHistory, channelPermissions, missingFor, PERMISSION } from './permissions.js';
 
 /** A changed role or overwrite shows within this long. */
 export const ACCESS_CACHE_MS = 30_000;
@@ -44,6 +44,12 @@ export interface ChannelAccessOptions {
 
 export interface ChannelAccess {
   canRead(guildId: string, channelId: string, userId: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * What `userId` (the bot) lacks in a channel among what the job pipeline needs, by name;
+   * everything when the channel is hidden from it (its overwrites cannot be read then).
+   * Never cached: it runs after a refusal, to say what an admin should grant.
+   */
+  missing(guildId: string, channelId: string, userId: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 /** 404 and 403 mean "no such member/channel for us": a plain no, like any other refusal. */
@@ -69,15 +75,16 @@ export function createChannelAccess(options: ChannelAccessOptions): ChannelAcces
     }
   }
 
-  async function compute(guildId: string, channelId: string, userId: string, signal?: AbortSignal): Promise<boolean> {
+  /** A member's permissions in a channel (a thread takes its parent's); undefined for a channel of another guild. */
+  async function permissionsIn(guildId: string, channelId: string, userId: string, signal?: AbortSignal): Promise<{ permissions: bigint; thread?: ApiGuildChannel } | undefined> {
     let target = await channel(channelId, signal);
     // A channel of another guild, reached by editing the ids of a link: never.
-    if (target.guild_id !== guildId) return false;
+    if (target.guild_id !== guildId) return undefined;
     const thread = THREAD_TYPES.has(target.type) ? target : undefined;
     if (thread) {
-      if (!thread.parent_id) return false;
+      if (!thread.parent_id) return undefined;
       target = await channel(thread.parent_id, signal);
-      if (target.guild_id !== guildId) return false;
+      if (target.guild_id !== guildId) return undefined;
     }
     const [member, roles, ownerId] = await Promise.all([
       rest.get(`/guilds/${guildId}/members/${userId}`, sig(signal)).then((m) => ApiMember.parse(m)),
@@ -85,12 +92,28 @@ export function createChannelAccess(options: ChannelAccessOptions): ChannelAcces
       options.ownerOf(guildId, signal),
     ]);
     const permissions = channelPermissions({ guildId, userId, memberRoles: member.roles, roles, overwrites: target.permission_overwrites, ...(ownerId ? { ownerId } : {}) });
-    if (!canReadHistory(permissions)) return false;
-    if (thread?.type === PRIVATE_THREAD && !(permissions & PERMISSION.MANAGE_THREADS)) return isThreadMember(thread.id, userId, signal);
+    return { permissions, ...(thread ? { thread } : {}) };
+  }
+
+  async function compute(guildId: string, channelId: string, userId: string, signal?: AbortSignal): Promise<boolean> {
+    const found = await permissionsIn(guildId, channelId, userId, signal);
+    if (!found || !canReadHistory(found.permissions)) return false;
+    if (found.thread?.type === PRIVATE_THREAD && !(found.permissions & PERMISSION.MANAGE_THREADS)) return isThreadMember(found.thread.id, userId, signal);
     return true;
   }
 
   return {
+    async missing(guildId, channelId, userId, signal) {
+      const all = BOT_NEEDS.map((p) => p.name);
+      try {
+        const found = await permissionsIn(guildId, channelId, userId, signal);
+        return found ? missingFor(found.permissions) : all;
+      } catch (err) {
+        if (isAbortError(err)) throw err;
+        if (!isNotThere(err)) options.logger.warn({ err, guildId, channelId }, 'could not compute the bot’s permissions');
+        return all;
+      }
+    },
     async canRead(guildId, channelId, userId, signal) {
       const key = `${guildId}:${channelId}:${userId}`;
       const hit = answers.get(key);

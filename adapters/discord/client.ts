@@ -5,6 +5,10 @@
  * (within Discord's 3 s), then turned into Invocations (parse.ts) and handed to the dispatcher.
  * Status messages are ordinary bot messages posted by the core through the REST-only platform,
  * never through the 15-minute interaction token. Reconnects and resumes are discord.js's job.
+ * Direct messages with the bot are their own workspace (DM_WORKSPACE): slash commands there
+ * (context BotDM) and plain messages, read like a mention (the DirectMessages intent, not
+ * privileged: Discord shows message content in DMs). Answers to a reaction cannot be private
+ * outside an interaction, so they ping the reactor and are deleted after a minute.
  */
 import {
   Client,
@@ -24,15 +28,17 @@ import {
   type PartialUser,
   type User,
 } from 'discord.js';
+import { ComponentType, InteractionContextType, TextInputStyle } from 'discord-api-types/v10';
 import type { CommandSpec } from '../../src/command.js';
 import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import type { Logger } from '../../src/logger.js';
-import type { FormSpec, Responder } from '../../src/ports.js';
+import type { FormSpec, KeyValueStore, Responder } from '../../src/ports.js';
 import { textView, type MessageView } from '../../src/view.js';
-import { parseAutocomplete, parseButton, parseChatInput, parseMessageContextMenu, parseModalSubmit, parseReaction, type InteractionContext } from './parse.js';
+import { DM_WORKSPACE, parseAutocomplete, parseButton, parseChatInput, parseDirectMessage, parseMessageContextMenu, parseModalSubmit, parseReaction, type InteractionContext } from './parse.js';
 import { registerDiscordCommands } from './register.js';
 import { renderDiscordMessage } from './render.js';
+import { rememberUploadLimit } from './upload-limits.js';
 
 /** Discord wants the first answer within 3 s; we act earlier to leave room for the network. */
 export const ACK_DEADLINE_MS = 2_500;
@@ -40,6 +46,8 @@ export const AUTOCOMPLETE_LIMITS = { choices: 25, name: 100, value: 100 } as con
 /** How long start() waits for the gateway's READY after login. */
 const READY_WAIT_MS = 30_000;
 const MODAL_LIMITS = { title: 45, label: 45, fields: 5 } as const;
+/** How long a private-meant answer to a reaction stays in the channel (Discord has no ephemeral messages there). */
+export const TRANSIENT_REPLY_MS = 60_000;
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -64,6 +72,10 @@ export interface DiscordAdapterOptions {
   formCommands?: readonly string[];
   /** For tests: the ack deadline. */
   ackDeadlineMs?: number;
+  /** Where the upload limits interactions state are kept for the REST platform (upload-limits.ts). */
+  uploadLimits?: KeyValueStore;
+  /** For tests: how long a private-meant answer to a reaction stays (TRANSIENT_REPLY_MS). */
+  transientReplyMs?: number;
 }
 
 export interface DiscordAdapter {
@@ -74,8 +86,9 @@ export interface DiscordAdapter {
   isReady(): boolean;
 }
 
+/** Guilds, reactions there, and DMs to the bot (not privileged); MessageContent only when the operator enabled it. */
 export function discordIntents(messageContent: boolean): GatewayIntentBits[] {
-  return [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, ...(messageContent ? [GatewayIntentBits.MessageContent] : [])];
+  return [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessages, ...(messageContent ? [GatewayIntentBits.MessageContent] : [])];
 }
 
 export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction];
@@ -86,15 +99,17 @@ export function toModal(form: FormSpec) {
     custom_id: form.id,
     title: form.title.slice(0, MODAL_LIMITS.title),
     components: form.fields.slice(0, MODAL_LIMITS.fields).map((f) => ({
-      type: 1,
+      type: ComponentType.ActionRow,
       components: [
         {
-          type: 4,
+          type: ComponentType.TextInput,
           custom_id: f.id,
           label: f.label.slice(0, MODAL_LIMITS.label),
-          style: 1,
+          style: f.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short,
           required: true,
           ...(f.placeholder ? { placeholder: f.placeholder.slice(0, 100) } : {}),
+          // Pre-filled (Remix: the prompt and flags to edit).
+          ...(f.value ? { value: f.value.slice(0, 4000) } : {}),
           ...(f.maxLength ? { max_length: Math.min(4000, f.maxLength) } : {}),
         },
       ],
@@ -108,6 +123,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const log = options.logger.child({ adapter: 'discord' });
   const ackDeadline = options.ackDeadlineMs ?? ACK_DEADLINE_MS;
   const formCommands = new Set(options.formCommands ?? ['connect']);
+  const transientMs = options.transientReplyMs ?? TRANSIENT_REPLY_MS;
+  const pendingDeletes = new Set<NodeJS.Timeout>();
   const client = new Client({
     intents: discordIntents(options.messageContentIntent),
     partials: DISCORD_PARTIALS,
@@ -173,11 +190,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     return responder;
   }
 
-  function contextOf(interaction: Interaction & { guildId: string; channelId: string }): InteractionContext {
+  function contextOf(interaction: Interaction & { channelId: string }, workspaceId: string): InteractionContext {
     const channel = interaction.channel;
     return {
       interactionId: interaction.id,
-      guildId: interaction.guildId,
+      guildId: workspaceId,
       channelId: interaction.channelId,
       threadParentId: channel?.isThread() ? channel.parentId : null,
       user: interaction.user,
@@ -187,11 +204,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   }
 
   async function onInteraction(interaction: Interaction): Promise<void> {
-    const guildId = interaction.guildId;
     const channelId = interaction.channelId;
-    // Commands are registered for guilds only (contexts [0]); anything else is not for us.
-    if (!guildId || !channelId) return;
-    const ctx = contextOf(interaction as Interaction & { guildId: string; channelId: string });
+    // A guild, or the bot's own DM (context BotDM); other contexts are not registered for this app.
+    const dm = !interaction.guildId && (interaction.context === InteractionContextType.BotDM || !!interaction.channel?.isDMBased());
+    const workspaceId = interaction.guildId ?? (dm ? DM_WORKSPACE : undefined);
+    if (!workspaceId || !channelId) return;
+    const ctx = contextOf(interaction as Interaction & { channelId: string }, workspaceId);
+    // The limit Discord applies to uploads here, for the worker that will deliver (never delays the ack).
+    void rememberUploadLimit(options.uploadLimits, workspaceId, interaction.attachmentSizeLimit).catch((err: unknown) => log.debug({ err }, 'could not remember the upload limit'));
 
     if (interaction.isAutocomplete()) {
       // Cannot be deferred: answer what we have, or an empty list before the deadline.
@@ -239,8 +259,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       // Not ours (another bot's button, an old codec): leave it for whoever made it.
       if (!invocation) return;
       const responder = interactionResponder(interaction);
-      await responder.acknowledge();
-      await dispatch(invocation, responder);
+      if (invocation.action.action !== 'remix') {
+        await responder.acknowledge();
+        await dispatch(invocation, responder);
+        return;
+      }
+      // Remix answers with a form, which must be the interaction's first answer: no deferral up front.
+      const timer = setTimeout(() => void responder.acknowledge().catch((err: unknown) => log.warn({ err }, 'late deferral failed')), ackDeadline);
+      await dispatch(invocation, responder).finally(() => clearTimeout(timer));
       return;
     }
 
@@ -279,12 +305,38 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       ...(message.partial ? {} : { message }),
       receivedAt: Date.now(),
     });
-    // No interaction, so nothing private: a reply is a normal message that pings only the reactor.
+    // No interaction, so nothing private: a reply is a normal message that pings only the reactor,
+    // and one meant to be private (every error is) leaves the channel after a minute.
     const responder: Responder = {
-      async reply(view) {
+      async reply(view, opts) {
         if (!channel.isSendable()) return;
         const payload = renderDiscordMessage(view);
-        await channel.send({ ...payload, content: `<@${user.id}> ${payload.content}`.slice(0, 2000), allowedMentions: { parse: [], users: [user.id] } });
+        const sent = await channel.send({ ...payload, content: `<@${user.id}> ${payload.content}`.slice(0, 2000), allowedMentions: { parse: [], users: [user.id] } });
+        if (opts?.ephemeral !== false) removeLater(sent);
+      },
+    };
+    await dispatch(invocation, responder);
+  }
+
+  /** Deletes a message after transientMs; a restart before then leaves it (best effort, like any cleanup). */
+  function removeLater(message: Message): void {
+    const timer = setTimeout(() => {
+      pendingDeletes.delete(timer);
+      message.delete().catch((err: unknown) => log.debug({ err, messageId: message.id }, 'could not remove a transient reply'));
+    }, transientMs);
+    timer.unref();
+    pendingDeletes.add(timer);
+  }
+
+  /** A user's message in their DM with the bot: a prompt, `help` or `animate`, answered in the DM. */
+  async function onMessage(message: Message): Promise<void> {
+    if (message.guildId || message.author.bot || !message.channel.isDMBased()) return;
+    const invocation = parseDirectMessage(message, Date.now());
+    if (!invocation) return;
+    const channel = message.channel;
+    const responder: Responder = {
+      async reply(view) {
+        if (channel.isSendable()) await channel.send(renderDiscordMessage(view));
       },
     };
     await dispatch(invocation, responder);
@@ -295,6 +347,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   });
   client.on(Events.MessageReactionAdd, (reaction, user) => {
     onReaction(reaction, user).catch((err: unknown) => log.warn({ err }, 'reaction handling failed'));
+  });
+  client.on(Events.MessageCreate, (message) => {
+    onMessage(message).catch((err: unknown) => log.warn({ err }, 'direct message handling failed'));
   });
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.ShardReconnecting, (shardId) => log.info({ shardId }, 'Discord gateway reconnecting'));
@@ -334,6 +389,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       }
     },
     async stop() {
+      for (const timer of pendingDeletes) clearTimeout(timer);
+      pendingDeletes.clear();
       await client.destroy();
     },
     isReady: () => client.isReady(),

@@ -3,24 +3,35 @@
  * text becomes Discord options (types, choices, limits, autocomplete). Plus the message
  * context-menu command "Animate image". Pure: registration is register.ts.
  */
+import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { CommandSpec, ParamSpec } from '../../src/command.js';
 import { ANIMATE_CONTEXT_MENU } from './parse.js';
-import { PERMISSION } from './permissions.js';
 
 export { ANIMATE_CONTEXT_MENU };
 
 /** Discord's limits for application commands. */
 export const COMMAND_LIMITS = { choices: 25, options: 25, description: 100, name: 32, maxLength: 6000 } as const;
 
-/** ApplicationCommandOptionType (discord-api-types). */
-const OPTION_TYPE = { string: 3, integer: 4, boolean: 5, number: 10, attachment: 11 } as const;
-/** ApplicationCommandType. */
-const CHAT_INPUT = 1;
-const MESSAGE = 3;
-/** InteractionContextType.Guild: every feature needs a guild (threads, reactions, settings). */
-const GUILD_ONLY = [0];
-/** ApplicationIntegrationType.GuildInstall: installed to servers, not to users' accounts. */
-const GUILD_INSTALL = [0];
+const OPTION_TYPE = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  boolean: ApplicationCommandOptionType.Boolean,
+  number: ApplicationCommandOptionType.Number,
+  attachment: ApplicationCommandOptionType.Attachment,
+} as const;
+const CHAT_INPUT = ApplicationCommandType.ChatInput;
+const MESSAGE = ApplicationCommandType.Message;
+/**
+ * Where a command can be used. Admin commands stay in servers (their settings and keys belong to
+ * a server). The rest also work in a DM with the bot (BotDM): the bot posts there with its own
+ * token, like in a channel. Not PrivateChannel (group DMs and DMs between other users): that
+ * context exists only for user-installed apps, whose only way to post is the interaction's
+ * 15-minute webhook, which the job pipeline does not use.
+ */
+const GUILD_ONLY = [InteractionContextType.Guild];
+const GUILD_AND_DM = [InteractionContextType.Guild, InteractionContextType.BotDM];
+/** Installed to servers, not to users' accounts (see above). */
+const GUILD_INSTALL = [ApplicationIntegrationType.GuildInstall];
 /**
  * Commands only admins may use. Discord hides them from members without Manage Server (a server
  * admin can still change that per role or channel in Server Settings → Integrations); the
@@ -31,7 +42,7 @@ const GUILD_INSTALL = [0];
  * `dm_permission`, which is therefore not sent.
  */
 export const ADMIN_COMMANDS: ReadonlySet<string> = new Set(['connect', 'settings']);
-const ADMIN_PERMISSIONS = String(PERMISSION.MANAGE_GUILD);
+const ADMIN_PERMISSIONS = String(PermissionFlagsBits.ManageGuild);
 
 export interface CommandOptionJson {
   type: number;
@@ -98,12 +109,12 @@ export function toApplicationCommands(specs: readonly CommandSpec[]): Applicatio
         type: CHAT_INPUT,
         description: clip(spec.description, COMMAND_LIMITS.description),
         ...(options.length > 0 ? { options } : {}),
-        contexts: GUILD_ONLY,
+        contexts: ADMIN_COMMANDS.has(spec.name) ? GUILD_ONLY : GUILD_AND_DM,
         integration_types: GUILD_INSTALL,
         ...(ADMIN_COMMANDS.has(spec.name) ? { default_member_permissions: ADMIN_PERMISSIONS } : {}),
       };
     });
-  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: MESSAGE, description: '', contexts: GUILD_ONLY, integration_types: GUILD_INSTALL }];
+  return [...chat, { name: ANIMATE_CONTEXT_MENU, type: MESSAGE, description: '', contexts: GUILD_AND_DM, integration_types: GUILD_INSTALL }];
 }
 
 /** Only what we set, with Discord's defaults filled in, so a GET answer compares equal to what we PUT. */

@@ -10,6 +10,7 @@ import type {
   ActionInvocation,
   AutocompleteInvocation,
   CommandInvocation,
+  MentionInvocation,
   ReactionInvocation,
   ShortcutInvocation,
   SubmitInvocation,
@@ -22,6 +23,14 @@ export type { PermissionsLike };
 
 /** The message context-menu command (type 3) that animates a message's image. */
 export const ANIMATE_CONTEXT_MENU = 'Animate image';
+
+/**
+ * The workspace of direct messages with the bot: they belong to no guild. Discord writes its own
+ * DM links as `https://discord.com/channels/@me/{channel}/{message}`, so message links parse the
+ * same way. Settings, quotas and keys of this workspace are the defaults: no admin can change them
+ * (admin commands are guild-only), and jobs here use the operator's server-wide keys.
+ */
+export const DM_WORKSPACE = '@me';
 
 /** Unicode emoji → the names Slack and the settings use (`animate_emoji clapper`). */
 export const EMOJI_NAMES: Readonly<Record<string, string>> = {
@@ -66,6 +75,7 @@ export interface MessageLike {
 /** Where and by whom: what every interaction carries. */
 export interface InteractionContext {
   interactionId: string;
+  /** The guild, or DM_WORKSPACE in a DM with the bot. */
   guildId: string;
   /** The channel the interaction happened in (a thread's own id when in a thread). */
   channelId: string;
@@ -247,5 +257,33 @@ export function parseReaction(event: ReactionEvent): ReactionInvocation {
     message,
     ...(media.length > 0 ? { media } : {}),
     ...(event.message?.author ? { authorId: event.message.author.id } : {}),
+  };
+}
+
+export interface DirectMessageLike extends MessageLike {
+  channelId: string;
+  author: (UserLike & { bot?: boolean }) | null;
+}
+
+/**
+ * A user's message in their DM with the bot reads like a mention: a prompt with flags, `help`,
+ * or `animate` with an image attached. Discord shows message content in DMs without the
+ * MessageContent intent. DMs have no threads: the answer follows the message.
+ */
+export function parseDirectMessage(message: DirectMessageLike, receivedAt: number): MentionInvocation | undefined {
+  if (!message.author || message.author.bot) return undefined;
+  const conversation = { platform: 'discord' as const, workspaceId: DM_WORKSPACE, channelId: message.channelId };
+  return {
+    kind: 'mention',
+    // Message ids are unique and the gateway delivers a message once per session: the id dedupes a resumed replay.
+    id: `dm:${message.id}`,
+    platform: 'discord',
+    workspaceId: DM_WORKSPACE,
+    actor: actorOf(message.author, null),
+    conversation,
+    receivedAt,
+    text: (message.content ?? '').replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim(),
+    attachments: imagesOfMessage(message),
+    message: { ...conversation, messageId: message.id },
   };
 }

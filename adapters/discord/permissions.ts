@@ -9,15 +9,36 @@
  * then every allow), then the member's own overwrite. Overwrite `type` 0 is a role, 1 a member.
  * Bit values and allow/deny are decimal strings in API v10.
  */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 
 export const PERMISSION = {
-  ADMINISTRATOR: 1n << 3n,
-  MANAGE_GUILD: 1n << 5n,
-  VIEW_CHANNEL: 1n << 10n,
-  MANAGE_MESSAGES: 1n << 13n,
-  READ_MESSAGE_HISTORY: 1n << 16n,
-  MANAGE_THREADS: 1n << 34n,
+  ADMINISTRATOR: PermissionFlagsBits.Administrator,
+  MANAGE_GUILD: PermissionFlagsBits.ManageGuild,
+  VIEW_CHANNEL: PermissionFlagsBits.ViewChannel,
+  MANAGE_MESSAGES: PermissionFlagsBits.ManageMessages,
+  READ_MESSAGE_HISTORY: PermissionFlagsBits.ReadMessageHistory,
+  MANAGE_THREADS: PermissionFlagsBits.ManageThreads,
 } as const;
+
+/**
+ * What the job pipeline needs in a channel, with the names Discord's settings show: see the
+ * channel, post the status message, start its thread and post there, embed and attach results,
+ * read the message a 🎬 or a link points at.
+ */
+export const BOT_NEEDS: ReadonlyArray<{ bit: bigint; name: string }> = [
+  { bit: PermissionFlagsBits.ViewChannel, name: 'View Channel' },
+  { bit: PermissionFlagsBits.SendMessages, name: 'Send Messages' },
+  { bit: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads' },
+  { bit: PermissionFlagsBits.CreatePublicThreads, name: 'Create Public Threads' },
+  { bit: PermissionFlagsBits.EmbedLinks, name: 'Embed Links' },
+  { bit: PermissionFlagsBits.AttachFiles, name: 'Attach Files' },
+  { bit: PermissionFlagsBits.ReadMessageHistory, name: 'Read Message History' },
+];
+
+/** The names of what the bot lacks among BOT_NEEDS, given its permissions in the channel. */
+export function missingFor(permissions: bigint): string[] {
+  return BOT_NEEDS.filter((p) => (permissions & p.bit) !== p.bit).map((p) => p.name);
+}
 
 const ALL = (1n << 64n) - 1n;
 

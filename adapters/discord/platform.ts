@@ -2,18 +2,24 @@
  * ChatPlatform for Discord over REST only (@discordjs/rest): workers never need the gateway. Two
  * REST clients: the normal one queues behind rate limits (final edits, uploads); the progress one
  * rejects a rate-limited route at once so a stale progress edit is dropped, never queued.
+ * Direct messages (workspace DM_WORKSPACE) have no guild and no threads: everything is posted in
+ * the DM itself. A refusal (403) says which permissions the bot lacks in that channel.
  */
 import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { fetch } from 'undici';
 import { z } from 'zod';
-import { isAbortError, PlatformError } from '../../src/errors.js';
+import { isAbortError, PlatformError, type PlatformAccessDetail } from '../../src/errors.js';
+import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
-import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { ChatPlatform, KeyValueStore, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { MessageView } from '../../src/view.js';
 import { createChannelAccess } from './channel-access.js';
-import { attachmentMedia, imagesOfMessage } from './parse.js';
+import { attachmentMedia, DM_WORKSPACE, imagesOfMessage } from './parse.js';
 import { renderDiscordMessage } from './render.js';
 import { makeDiscordRequest } from './rest-request.js';
+import { readUploadLimit } from './upload-limits.js';
 
 const MIB = 1024 * 1024;
 /** Per-file upload limit by the guild's boost tier (premium_tier 0..3): 10 MiB, more with boosts. */
@@ -25,7 +31,7 @@ const TIER_CACHE_MS = 10 * 60_000;
 const THREAD_NAME_MAX = 100;
 const DISCORD_EPOCH = 1420070400000n;
 /** A thread already exists for this message. */
-const THREAD_ALREADY_CREATED = 160004;
+const THREAD_ALREADY_CREATED = RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage;
 
 /** When a snowflake id was made (ms since 1970); undefined for ids that are not snowflakes. */
 export function snowflakeTime(id: string): number | undefined {
@@ -56,15 +62,39 @@ const ApiEmbedMedia = z.object({ url: z.string() }).nullish();
 export const ApiMessage = z.object({
   id: z.string(),
   channel_id: z.string(),
+  content: z.string().default(''),
   attachments: z.array(ApiAttachment).default([]),
   embeds: z.array(z.object({ image: ApiEmbedMedia, thumbnail: ApiEmbedMedia })).default([]),
+  components: z.array(z.unknown()).default([]),
+  sticker_items: z.array(z.unknown()).default([]),
+  poll: z.unknown().optional(),
+  message_snapshots: z.array(z.unknown()).default([]),
 });
 export type ApiMessage = z.infer<typeof ApiMessage>;
 const ApiChannel = z.object({ id: z.string() });
+const ApiUser = z.object({ id: z.string() });
 const ApiGuild = z.object({ premium_tier: z.number().int().min(0).max(3).default(0), owner_id: z.string().optional() });
 
 function attachmentsOf(message: ApiMessage) {
   return message.attachments.map((a) => ({ url: a.url, name: a.filename ?? null, contentType: a.content_type ?? null, size: a.size ?? null, width: a.width ?? null, height: a.height ?? null }));
+}
+
+/**
+ * Whether Discord hid a message's content from the bot. Without the MessageContent intent a guild
+ * message of someone else arrives with empty content, attachments, embeds and components, over
+ * REST too (Discord's "Message Content Intent" docs); a real message always carries one of these
+ * (or a sticker, a poll, a forward), so all of them empty means hidden.
+ */
+export function contentHidden(message: ApiMessage): boolean {
+  return (
+    message.content === '' &&
+    message.attachments.length === 0 &&
+    message.embeds.length === 0 &&
+    message.components.length === 0 &&
+    message.sticker_items.length === 0 &&
+    message.poll === undefined &&
+    message.message_snapshots.length === 0
+  );
 }
 
 /** Everything uploaded in a message (videos too): what the index of bot messages remembers. */
@@ -77,16 +107,16 @@ export function imagesOfApiMessage(message: ApiMessage): MediaRef[] {
   return imagesOfMessage({ attachments: attachmentsOf(message), embeds: message.embeds });
 }
 
-function toPlatformError(err: unknown, what: string): PlatformError {
+function toPlatformError(err: unknown, what: string, access?: PlatformAccessDetail): PlatformError {
   if (err instanceof PlatformError) return err;
   if (err instanceof RateLimitError) return new PlatformError('discord', 'rate_limited', `${what}: rate limited`, err.retryAfter, { cause: err });
   if (err instanceof DiscordAPIError) {
     const code = Number(err.code);
-    if (code === 40005 || err.status === 413) return new PlatformError('discord', 'too_large', `${what}: file too large`, undefined, { cause: err });
-    if (code === 30046) return new PlatformError('discord', 'rate_limited', `${what}: edit limit for old messages`, 60_000, { cause: err });
-    if (code === 10008 || code === 10003 || err.status === 404) return new PlatformError('discord', 'not_found', `${what}: not found`, undefined, { cause: err });
+    if (code === RESTJSONErrorCodes.RequestEntityTooLarge || err.status === 413) return new PlatformError('discord', 'too_large', `${what}: file too large`, undefined, { cause: err });
+    if (code === RESTJSONErrorCodes.MaximumNumberOfEditsToMessagesOlderThanOneHourReached) return new PlatformError('discord', 'rate_limited', `${what}: edit limit for old messages`, 60_000, { cause: err });
+    if (code === RESTJSONErrorCodes.UnknownMessage || code === RESTJSONErrorCodes.UnknownChannel || err.status === 404) return new PlatformError('discord', 'not_found', `${what}: not found`, undefined, { cause: err });
     if (err.status === 401) return new PlatformError('discord', 'invalid_auth', `${what}: invalid token`, undefined, { cause: err });
-    if (err.status === 403) return new PlatformError('discord', 'forbidden', `${what}: missing permissions`, undefined, { cause: err });
+    if (err.status === 403) return new PlatformError('discord', 'forbidden', `${what}: missing permissions`, undefined, { cause: err, ...(access ? { access } : {}) });
   }
   if (err instanceof z.ZodError) return new PlatformError('discord', 'other', `${what}: unexpected answer from Discord`, undefined, { cause: err });
   // The message of a network error holds no token (@discordjs/rest sends it as a header only).
@@ -99,6 +129,8 @@ export interface DiscordPlatformOptions {
   /** REST base without the version, e.g. https://discord.com/api (DISCORD_API_URL). */
   apiUrl: string;
   logger: Logger;
+  /** Upload limits the gateway adapter read from interactions (`attachment_size_limit`), shared across processes. */
+  uploadLimits?: KeyValueStore;
   /** For tests: the clock used to decide whether a message is older than an hour. */
   now?: () => number;
 }
@@ -113,12 +145,36 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   const ref = (to: ConversationRef, messageId: string): MessageRef => ({ platform: 'discord', workspaceId: to.workspaceId, channelId: to.channelId, messageId, ...(to.threadId ? { threadId: to.threadId } : {}) });
   const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
 
-  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const isDm = (to: { workspaceId: string }) => to.workspaceId === DM_WORKSPACE;
+  const discordMessage = (view: MessageView) => renderDiscordMessage(localizeView(view, 'discord'));
+  /** The bot's own user id (GET /users/@me once); asked again after a failure. */
+  let botId: Promise<string> | undefined;
+  function ownId(signal?: AbortSignal): Promise<string> {
+    botId ??= rest
+      .get('/users/@me', sig(signal))
+      .then((u) => ApiUser.parse(u).id)
+      .catch((err: unknown) => {
+        botId = undefined;
+        throw err;
+      });
+    return botId;
+  }
+
+  /** After a 403 in a guild channel: which of the permissions the pipeline needs the bot lacks there. */
+  async function accessIn(where: ConversationRef, signal?: AbortSignal): Promise<PlatformAccessDetail> {
+    const channelId = where.threadId ?? where.channelId;
+    const missing = await ownId(signal).then((id) => access.missing(where.workspaceId, channelId, id, signal)).catch(() => undefined);
+    return { reason: 'missing_permissions', channelId: where.channelId, ...(missing ? { missing } : {}) };
+  }
+
+  /** Runs a REST call; `where` is the channel it concerns, so a 403 there can name what is missing. */
+  async function call<T>(what: string, fn: () => Promise<T>, where?: ConversationRef, signal?: AbortSignal): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (isAbortError(err)) throw err;
-      throw toPlatformError(err, what);
+      const refused = err instanceof DiscordAPIError && err.status === 403 && where && !isDm(where);
+      throw toPlatformError(err, what, refused ? await accessIn(where, signal) : undefined);
     }
   }
 
@@ -134,6 +190,10 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   const access = createChannelAccess({ rest, logger: log, now, ownerOf: async (guildId, signal) => (await guild(guildId, signal)).ownerId });
 
   async function maxUploadBytes(to: ConversationRef, signal?: AbortSignal): Promise<number> {
+    // What an interaction here last said (attachment_size_limit) is the real limit; DMs have no guild to ask.
+    const told = await readUploadLimit(options.uploadLimits, to.workspaceId);
+    if (told !== undefined) return told;
+    if (isDm(to)) return UPLOAD_LIMIT_BY_TIER[0];
     try {
       return (await guild(to.workspaceId, signal)).limit;
     } catch (err) {
@@ -144,13 +204,24 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
     }
   }
 
+  /** One message with files (multipart: payload_json plus one part per file). */
+  async function postFiles(channelId: string, files: OutgoingFile[], body: Record<string, unknown>, signal?: AbortSignal): Promise<ApiMessage> {
+    return ApiMessage.parse(
+      await rest.post(`/channels/${channelId}/messages`, {
+        body: { ...body, attachments: files.map((f, i) => ({ id: i, filename: f.name, ...(f.altText ? { description: f.altText.slice(0, 1024) } : {}) })) },
+        files: files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes), contentType: f.mimeType })),
+        ...sig(signal),
+      }),
+    );
+  }
+
   const messagePath = (m: MessageRef) => `/channels/${m.threadId ?? m.channelId}/messages/${m.messageId}` as const;
 
   return {
     platform: 'discord',
 
     async post(to, view, signal) {
-      const msg = await call('create message', async () => ApiMessage.parse(await rest.post(`/channels/${target(to)}/messages`, { body: renderDiscordMessage(view), ...sig(signal) })));
+      const msg = await call('create message', async () => ApiMessage.parse(await rest.post(`/channels/${target(to)}/messages`, { body: discordMessage(view), ...sig(signal) })), to, signal);
       return ref(to, msg.id);
     },
 
@@ -161,13 +232,16 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
         if (born !== undefined && now() - born > OLD_MESSAGE_MS) throw new PlatformError('discord', 'rate_limited', 'progress edits stop on messages older than an hour');
       }
       const client = opts.priority === 'progress' ? progress : rest;
-      await call('edit message', () => client.patch(messagePath(message), { body: renderDiscordMessage(view), ...sig(signal) }));
+      await call('edit message', () => client.patch(messagePath(message), { body: discordMessage(view), ...sig(signal) }), message, signal);
     },
 
     async openThread(message, name, signal) {
       const conversation = (threadId: string): ConversationRef => ({ platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId, threadId });
       // A message inside a thread cannot start another one: stay in that thread.
       if (message.threadId) return conversation(message.threadId);
+      const here: ConversationRef = { platform: 'discord', workspaceId: message.workspaceId, channelId: message.channelId };
+      // DMs have no threads: the conversation goes on in the DM itself.
+      if (isDm(message)) return here;
       try {
         const thread = ApiChannel.parse(
           await rest.post(`/channels/${message.channelId}/messages/${message.messageId}/threads`, { body: { name: name.slice(0, THREAD_NAME_MAX) || 'Generation', auto_archive_duration: 1440 }, ...sig(signal) }),
@@ -176,8 +250,10 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       } catch (err) {
         // A thread started from a message has the message's id: a second start reuses it.
         if (err instanceof DiscordAPIError && Number(err.code) === THREAD_ALREADY_CREATED) return conversation(message.messageId);
+        // A channel without threads (a voice channel's chat, a group DM): answer in the channel itself.
+        if (err instanceof DiscordAPIError && Number(err.code) === RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType) return here;
         if (isAbortError(err)) throw err;
-        throw toPlatformError(err, 'start thread');
+        throw toPlatformError(err, 'start thread', err instanceof DiscordAPIError && err.status === 403 ? await accessIn(here, signal) : undefined);
       }
     },
 
@@ -185,23 +261,23 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       const limit = await maxUploadBytes(to, signal);
       const big = files.find((f) => f.bytes.byteLength > limit);
       // Refused before sending: Discord would answer 40005 only after receiving every byte.
-      if (big) throw new PlatformError('discord', 'too_large', `\`${big.name}\` is ${(big.bytes.byteLength / MIB).toFixed(1)} MB, over this server's ${Math.round(limit / MIB)} MB upload limit.`);
-      const msg = await call('upload', async () =>
-        ApiMessage.parse(
-          await rest.post(`/channels/${target(to)}/messages`, {
-            body: {
-              ...(opts.comment ? { content: opts.comment.slice(0, 2000), allowed_mentions: { parse: [] } } : {}),
-              attachments: files.map((f, i) => ({ id: i, filename: f.name, ...(f.altText ? { description: f.altText.slice(0, 1024) } : {}) })),
-            },
-            files: files.map((f) => ({ name: f.name, data: Buffer.from(f.bytes), contentType: f.mimeType })),
-            ...sig(signal),
-          }),
-        ),
-      );
+      if (big) throw new PlatformError('discord', 'too_large', `\`${big.name}\` is ${(big.bytes.byteLength / MIB).toFixed(1)} MB, over ${isDm(to) ? 'the' : "this server's"} ${Math.round(limit / MIB)} MB upload limit.`);
+      const msg = await call('upload', () => postFiles(target(to), files, opts.comment ? { content: opts.comment.slice(0, 2000), allowed_mentions: { parse: [] } } : {}, signal), to, signal);
       return { media: uploadedMedia(msg), messages: [ref(to, msg.id)] };
     },
 
     maxUploadBytes,
+
+    async findUpload(to, name, sinceMs, signal) {
+      const where = to.threadId ?? to.channelId;
+      const recent = await call('read messages', async () => z.array(ApiMessage.extend({ timestamp: z.string().optional(), author: z.object({ id: z.string(), bot: z.boolean().optional() }).optional() })).parse(await rest.get(`/channels/${where}/messages`, { query: new URLSearchParams({ limit: '50' }), ...sig(signal) })), to, signal);
+      for (const m of recent) {
+        if (!m.author?.bot || (m.timestamp && Date.parse(m.timestamp) < sinceMs - 1000)) continue;
+        const media = uploadedMedia(m).find((x) => x.name === name);
+        if (media) return { message: ref(to, m.id), media };
+      }
+      return undefined;
+    },
 
     async download(media, opts, signal): Promise<MediaFile> {
       const tooLarge = () => new PlatformError('discord', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / MIB)} MB limit.`);
@@ -242,18 +318,24 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
     },
 
     async fetchMessageMedia(message, signal) {
-      const msg = await call('read message', async () => ApiMessage.parse(await rest.get(messagePath(message), sig(signal))));
+      const msg = await call('read message', async () => ApiMessage.parse(await rest.get(messagePath(message), sig(signal))), message, signal);
+      // Hidden is not "no image": the user is told how to reach it (the Animate image command), not that there is none.
+      if (!isDm(message) && contentHidden(msg)) {
+        throw new PlatformError('discord', 'forbidden', 'read message: content hidden (no MessageContent intent)', undefined, { access: { reason: 'content_hidden', channelId: message.channelId } });
+      }
       return imagesOfApiMessage(msg);
     },
 
     async delete(message, signal) {
-      await call('delete message', () => rest.delete(messagePath(message), sig(signal)));
+      await call('delete message', () => rest.delete(messagePath(message), sig(signal)), message, signal);
     },
 
-    async directMessage(_workspace, userId, view, signal) {
+    async directMessage(_workspace, userId, view, signal, files) {
       // Bots open a DM channel with the user first; it fails (403) when the user allows no DMs from the server.
       const channel = await call('open DM', async () => ApiChannel.parse(await rest.post('/users/@me/channels', { body: { recipient_id: userId }, ...sig(signal) })));
-      await call('create message', () => rest.post(`/channels/${channel.id}/messages`, { body: renderDiscordMessage(view), ...sig(signal) }));
+      const body = discordMessage(view);
+      if (files && files.length > 0) await call('create message', () => postFiles(channel.id, files, { ...body }, signal));
+      else await call('create message', () => rest.post(`/channels/${channel.id}/messages`, { body, ...sig(signal) }));
     },
 
     async userCanRead(conversation, userId, signal) {
@@ -263,7 +345,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
 
     async postEphemeral(to, userId, view, signal) {
       // Outside an interaction Discord has no ephemeral messages: a normal reply that pings only that user.
-      const payload = renderDiscordMessage(view);
+      const payload = discordMessage(view);
       const body = { ...payload, content: `<@${userId}> ${payload.content}`.slice(0, 2000), allowed_mentions: { parse: [], users: [userId] } };
       await call('create message', () => rest.post(`/channels/${target(to)}/messages`, { body, ...sig(signal) }));
     },

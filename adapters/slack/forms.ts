@@ -11,6 +11,7 @@
  * `{response_action: 'errors', errors: {block_id: text}}` keeps the modal open with those errors.
  * Slack has no password-style input, so a secret field is only marked as such in its hint.
  */
+import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { SubmitInvocation } from '../../src/invocation.js';
 import type { Actor } from '../../src/model.js';
@@ -24,12 +25,12 @@ export const FORM_CALLBACK_ID = /^gb1form\|/;
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
-/** Where the form was opened, so the answer can go there privately. */
-const FormOrigin = z.object({ channel: z.string().min(1), thread: z.string().min(1).optional() });
+/** Where the form was opened, so the answer can go there privately (`home`: from the App Home, which is shown again after). */
+const FormOrigin = z.object({ channel: z.string().min(1), thread: z.string().min(1).optional(), home: z.boolean().optional() });
 export type FormOrigin = z.infer<typeof FormOrigin>;
 
-export function toSlackModal(form: FormSpec, origin: FormOrigin): Record<string, unknown> {
-  const blocks = form.fields.slice(0, MODAL_LIMITS.blocks).map((f) => ({
+export function toSlackModal(form: FormSpec, origin: FormOrigin): types.ModalView {
+  const blocks = form.fields.slice(0, MODAL_LIMITS.blocks).map((f): types.InputBlock => ({
     type: 'input',
     block_id: f.id,
     label: plain(cut(f.label, MODAL_LIMITS.label)),
@@ -38,6 +39,9 @@ export function toSlackModal(form: FormSpec, origin: FormOrigin): Record<string,
       type: 'plain_text_input',
       action_id: f.id,
       ...(f.placeholder ? { placeholder: plain(cut(f.placeholder, MODAL_LIMITS.placeholder)) } : {}),
+      // Pre-filled (Remix: the prompt and flags to edit); a paragraph box where the text is long.
+      ...(f.value ? { initial_value: f.value.slice(0, Math.min(MODAL_LIMITS.input, f.maxLength ?? MODAL_LIMITS.input)) } : {}),
+      ...(f.multiline ? { multiline: true } : {}),
       max_length: Math.min(MODAL_LIMITS.input, f.maxLength ?? MODAL_LIMITS.input),
     },
   }));
@@ -45,7 +49,7 @@ export function toSlackModal(form: FormSpec, origin: FormOrigin): Record<string,
     type: 'modal',
     callback_id: `${FORM_CALLBACK_PREFIX}${form.id}`,
     title: plain(cut(form.title, MODAL_LIMITS.title)),
-    submit: plain('Save'),
+    submit: plain(cut(form.submitLabel ?? 'Save', 24)),
     close: plain('Cancel'),
     private_metadata: JSON.stringify(origin).slice(0, MODAL_LIMITS.metadata),
     blocks,

@@ -14,7 +14,8 @@ export const SLASH_COMMANDS = ['/generate', '/animate', '/genbot'] as const;
 /** Subcommands of `/genbot` (management): `/genbot models`, `/genbot connect krea <key>` … */
 export const GENBOT_SUBCOMMANDS = ['models', 'credits', 'jobs', 'settings', 'connect', 'help'] as const;
 export const SHORTCUTS = { animate_image: 'animate', generate_from_message: 'generate_from_message' } as const;
-export const BOT_EVENTS = ['app_mention', 'reaction_added', 'app_uninstalled', 'tokens_revoked'] as const;
+/** What the manifest subscribes to: message.im is a user's direct message to the bot, app_home_opened its Home tab. */
+export const BOT_EVENTS = ['app_mention', 'reaction_added', 'message.im', 'app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
 
 export interface SlackFile {
   id?: string;
@@ -85,14 +86,28 @@ export interface BlockActionBody {
   channel?: { id: string };
   container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
   message?: { ts: string; thread_ts?: string };
-  actions: Array<{ action_id: string }>;
+  /** Set for clicks in a view (the App Home): no channel or message then. */
+  view?: { id: string; type: string; private_metadata?: string };
+  actions: Array<{ action_id: string; value?: string; selected_option?: { value: string } }>;
+}
+
+/** The App Home remembers the user's DM with the app in its private_metadata, so answers have somewhere to go. */
+export function homeChannelOf(view: { private_metadata?: string } | undefined): string | undefined {
+  try {
+    const meta = JSON.parse(view?.private_metadata ?? '') as { channel?: unknown };
+    return typeof meta.channel === 'string' && meta.channel ? meta.channel : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function fromBlockAction(body: BlockActionBody, isAdmin: boolean): ActionInvocation | undefined {
   const action = decodeButtonId(body.actions[0]?.action_id ?? '');
   const teamId = body.team?.id ?? body.user.team_id;
-  const channelId = body.channel?.id ?? body.container?.channel_id;
-  const ts = body.message?.ts ?? body.container?.message_ts;
+  const home = body.view?.type === 'home';
+  // A button in the App Home: its "message" is the Home view, its conversation the app's DM.
+  const channelId = body.channel?.id ?? body.container?.channel_id ?? (home ? homeChannelOf(body.view) : undefined);
+  const ts = body.message?.ts ?? body.container?.message_ts ?? (home ? body.view?.id : undefined);
   if (!action || !teamId || !channelId || !ts) return undefined;
   const threadId = body.message?.thread_ts ?? body.container?.thread_ts;
   const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId, ...(threadId ? { threadId } : {}) };
@@ -122,9 +137,34 @@ export function fromAppMention(event: MentionEvent, eventId: string, teamId: str
     receivedAt: Date.now(),
     text,
     attachments: filesToMedia(event.files),
-    message: { ...conversation, messageId: event.ts },
+    // Without thread_ts the message sits at the top of its channel: its own ts is its thread.
+    message: { ...conversation, messageId: event.ts, ...(event.thread_ts ? {} : { topLevel: true }) },
     threadMedia,
   };
+}
+
+/**
+ * A `message.im` event (a user's direct message to the bot), when it is one to act on: a person's
+ * new message or file share. Edits, deletions, joins and the bot's own messages carry a subtype
+ * or a bot_id and are not prompts.
+ *
+ * Assumption (Slack's message.im reference): the event has `channel_type: "im"`, `user`, `text`,
+ * `ts`, optional `thread_ts` and `files`; a message with files has subtype `file_share`.
+ */
+export interface DirectMessageEvent extends MentionEvent {
+  channel_type?: string;
+  subtype?: string;
+  bot_id?: string;
+}
+
+export function isDirectPrompt(event: DirectMessageEvent, botUserId?: string): boolean {
+  if (event.channel_type !== 'im' || event.bot_id || !event.user || event.user === botUserId) return false;
+  return event.subtype === undefined || event.subtype === 'file_share';
+}
+
+/** A direct message reads like a mention: the same commands (`help`, `animate`, a prompt with flags). */
+export function fromDirectMessage(event: DirectMessageEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[] = []): MentionInvocation {
+  return fromAppMention({ ...event, text: event.text ?? '' }, eventId, teamId, isAdmin, threadMedia);
 }
 
 export interface ReactionEvent {

@@ -7,8 +7,10 @@ import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { fetch } from 'undici';
 import { z } from 'zod';
 import { PlatformError } from '../../src/errors.js';
+import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
+import type { HostedMedia } from '../../src/generation.js';
 import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
 import type { MessageView } from '../../src/view.js';
 import { filesToMedia, linkedImages, type SlackFile } from './parse.js';
@@ -28,6 +30,8 @@ const MEMBERS_MAX_PAGES = 50;
 // (private); a conversation the bot cannot see answers `channel_not_found`, read here as "no".
 const ConversationInfo = z.object({ channel: z.object({ is_channel: z.boolean().optional(), is_private: z.boolean().optional() }) });
 const ConversationMembers = z.object({ members: z.array(z.string()).default([]), response_metadata: z.object({ next_cursor: z.string().optional() }).optional() });
+// files.info: `file.shares.public|private[channel]` lists the messages that show the file.
+const FileShares = z.object({ file: z.object({ shares: z.record(z.string(), z.record(z.string(), z.array(z.object({ ts: z.string() })))).optional() }) });
 // Guests (single- and multi-channel) only see the channels they were invited to, public or not.
 const UserGuest = z.object({ user: z.object({ is_restricted: z.boolean().optional(), is_ultra_restricted: z.boolean().optional() }).optional() });
 
@@ -38,7 +42,7 @@ export interface SlackPlatformOptions {
   logger: Logger;
 }
 
-/** Hosts a bot token may be sent to: Slack's file hosts and the configured API host (FACTS.md). */
+/** Hosts a bot token may be sent to: Slack's file hosts (Slack's file docs: url_private needs the bot token) and the configured API host, where a private deployment or a loopback fake serves files. */
 export function isSlackFileHost(url: string, apiUrl: string): boolean {
   let host: string;
   try {
@@ -50,14 +54,33 @@ export function isSlackFileHost(url: string, apiUrl: string): boolean {
   return host === apiHost || host === 'files.slack.com' || host.endsWith('.slack.com') || host.endsWith('.slack-edge.com');
 }
 
-function toPlatformError(err: unknown, what: string): PlatformError {
+/**
+ * Slack's error codes as PlatformErrors. `channel` is the conversation the call was about: a bot
+ * outside a public channel gets `not_in_channel`; outside a private one Slack does not even show
+ * it exists (`channel_not_found`), and both mean "invite me" to the user (src/hints.ts).
+ */
+function toPlatformError(err: unknown, what: string, channel?: string): PlatformError {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
   if (e?.code === ErrorCode.RateLimitedError) return new PlatformError('slack', 'rate_limited', `${what}: rate limited`, (e.retryAfter ?? 1) * 1000, { cause: err });
   const code = e?.data?.error;
-  if (code === 'message_not_found' || code === 'channel_not_found') return new PlatformError('slack', 'not_found', `${what}: ${code}`, undefined, { cause: err });
+  const access = { reason: 'not_in_channel' as const, ...(channel ? { channelId: channel } : {}) };
+  if (code === 'channel_not_found') return new PlatformError('slack', 'not_found', `${what}: ${code}`, undefined, { cause: err, access });
+  if (code === 'not_in_channel') return new PlatformError('slack', 'forbidden', `${what}: ${code}`, undefined, { cause: err, access });
+  if (code === 'message_not_found') return new PlatformError('slack', 'not_found', `${what}: ${code}`, undefined, { cause: err });
   if (code === 'invalid_auth' || code === 'token_revoked' || code === 'account_inactive' || code === 'not_authed') return new PlatformError('slack', 'invalid_auth', `${what}: ${code}`, undefined, { cause: err });
-  if (code === 'not_in_channel' || code === 'restricted_action' || code === 'missing_scope') return new PlatformError('slack', 'forbidden', `${what}: ${code}`, undefined, { cause: err });
+  if (code === 'restricted_action' || code === 'missing_scope') return new PlatformError('slack', 'forbidden', `${what}: ${code}`, undefined, { cause: err });
   return new PlatformError('slack', 'other', `${what}: ${code ?? (err instanceof Error ? err.message : 'failed')}`, undefined, { cause: err });
+}
+
+/**
+ * A file's `url_private`, which the upload answer does not carry. Slack documents it as
+ * `https://files.slack.com/files-pri/{team}-{file}/{name}` (the slack_file object docs); a
+ * private deployment or a loopback fake serves files on its API host instead.
+ */
+export function filePrivateUrl(apiUrl: string, teamId: string, fileId: string, name: string): string {
+  const api = new URL(apiUrl);
+  const host = api.host === 'slack.com' || api.host.endsWith('.slack.com') ? 'https://files.slack.com' : api.origin;
+  return `${host}/files-pri/${encodeURIComponent(teamId)}-${encodeURIComponent(fileId)}/${encodeURIComponent(name)}`;
 }
 
 interface HistoryMessage {
@@ -67,6 +90,9 @@ interface HistoryMessage {
   files?: SlackFile[];
   attachments?: Array<{ image_url?: string }>;
 }
+
+/** Block Kit for a view, with any hint token left in it written the Slack way (src/hints.ts). */
+const slackMessage = (view: MessageView) => renderSlackMessage(localizeView(view, 'slack'));
 
 export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
   const { token, apiUrl, teamId } = options;
@@ -97,6 +123,20 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     return isMember(channel, userId);
   }
 
+  /**
+   * The message an upload became. files.completeUploadExternal answers only the files' ids and
+   * titles; the message is in the file's `shares` (files.info, files:read), keyed by public or
+   * private, then channel. Sharing finishes asynchronously, so it may not be there yet: then the
+   * caller does without (a 🎬 on that result reads its history instead of the index).
+   */
+  async function sharedIn(fileId: string | undefined, to: ConversationRef): Promise<MessageRef[]> {
+    if (!fileId) return [];
+    const info = FileShares.safeParse(await client.files.info({ file: fileId }).catch(() => undefined));
+    if (!info.success) return [];
+    const shares = Object.values(info.data.file.shares ?? {}).flatMap((byChannel) => byChannel[to.channelId] ?? []);
+    return shares.slice(0, 1).map((share) => ref(to.channelId, share.ts, to.threadId));
+  }
+
   async function findMessage(channel: string, ts: string): Promise<HistoryMessage | undefined> {
     const history = (await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
     const top = history.messages?.find((m) => m.ts === ts);
@@ -110,18 +150,18 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     platform: 'slack',
     async post(to: ConversationRef, view: MessageView) {
       try {
-        const res = await client.chat.postMessage({ channel: to.channelId, ...renderSlackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
+        const res = await client.chat.postMessage({ channel: to.channelId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
         // Posted at the top of the channel: its own ts is its thread, no history lookup needed.
         return to.threadId ? ref(to.channelId, String(res.ts), to.threadId) : { ...ref(to.channelId, String(res.ts)), topLevel: true };
       } catch (err) {
-        throw toPlatformError(err, 'chat.postMessage');
+        throw toPlatformError(err, 'chat.postMessage', to.channelId);
       }
     },
     async update(message: MessageRef, view: MessageView, opts: { priority: 'progress' | 'final' }) {
       try {
-        await (opts.priority === 'progress' ? progress : client).chat.update({ channel: message.channelId, ts: message.messageId, ...renderSlackMessage(view) });
+        await (opts.priority === 'progress' ? progress : client).chat.update({ channel: message.channelId, ts: message.messageId, ...slackMessage(view) });
       } catch (err) {
-        throw toPlatformError(err, 'chat.update');
+        throw toPlatformError(err, 'chat.update', message.channelId);
       }
     },
     async openThread(message: MessageRef) {
@@ -140,12 +180,30 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
           ...(to.threadId ? { thread_ts: to.threadId } : {}),
           ...(opts.comment ? { initial_comment: opts.comment } : {}),
           file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, ...(f.altText ? { alt_text: f.altText } : {}) })),
-        } as Parameters<WebClient['filesUploadV2']>[0])) as WebAPICallResult & { files?: Array<{ files?: Array<{ id: string; shares?: Record<string, Record<string, Array<{ ts: string }>>> }> }> };
+        } as Parameters<WebClient['filesUploadV2']>[0])) as WebAPICallResult & { files?: Array<{ files?: Array<{ id: string }> }> };
         const uploaded = (res.files ?? []).flatMap((r) => r.files ?? []);
-        const messages = uploaded.flatMap((f) => Object.values(f.shares ?? {}).flatMap((byChannel) => (byChannel[to.channelId] ?? []).map((s) => ref(to.channelId, s.ts, to.threadId))));
-        return { media: [], messages };
+        const messages = await sharedIn(uploaded[0]?.id, to);
+        // files.completeUploadExternal answers ids (and titles) in the order of the files sent.
+        const media = uploaded.flatMap((f, i): HostedMedia[] => {
+          const file = files[i];
+          return file ? [{ url: filePrivateUrl(apiUrl, teamId, f.id, file.name), source: 'slack', fileId: f.id, name: file.name, mimeType: file.mimeType, sizeBytes: file.bytes.length }] : [];
+        });
+        return { media, messages };
       } catch (err) {
-        throw toPlatformError(err, 'files.uploadV2');
+        throw toPlatformError(err, 'files.uploadV2', to.channelId);
+      }
+    },
+    async findUpload(to: ConversationRef, name: string, sinceMs: number) {
+      if (!to.threadId) return undefined;
+      try {
+        const res = (await client.conversations.replies({ channel: to.channelId, ts: to.threadId, oldest: (sinceMs / 1000 - 1).toFixed(6), limit: 100 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+        for (const m of res.messages ?? []) {
+          const file = (m.files ?? []).find((f) => f.name === name && f.id);
+          if (file) return { message: ref(to.channelId, m.ts, to.threadId), media: { url: filePrivateUrl(apiUrl, teamId, file.id!, name), source: 'slack' as const, fileId: file.id!, name } };
+        }
+        return undefined;
+      } catch (err) {
+        throw toPlatformError(err, 'conversations.replies', to.channelId);
       }
     },
     async maxUploadBytes() {
@@ -180,20 +238,23 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         if (!found) return [];
         return [...filesToMedia(found.files).filter((m) => !m.mimeType || isImageMime(m.mimeType)), ...linkedImages(found.text, found.attachments)];
       } catch (err) {
-        throw toPlatformError(err, 'conversations.history');
+        throw toPlatformError(err, 'conversations.history', message.channelId);
       }
     },
     async delete(message: MessageRef) {
       try {
         await client.chat.delete({ channel: message.channelId, ts: message.messageId });
       } catch (err) {
-        throw toPlatformError(err, 'chat.delete');
+        throw toPlatformError(err, 'chat.delete', message.channelId);
       }
     },
-    async directMessage(_workspace, userId: string, view: MessageView) {
+    async directMessage(_workspace, userId: string, view: MessageView, _signal?: AbortSignal, files?: OutgoingFile[]) {
       try {
-        // A user id as the channel posts in the app's DM with that user (chat:write is enough).
-        await client.chat.postMessage({ channel: userId, ...renderSlackMessage(view), unfurl_links: false, unfurl_media: false });
+        // A user id as the channel posts in the app's DM with that user (chat:write is enough); the answer names the DM.
+        const res = await client.chat.postMessage({ channel: userId, ...slackMessage(view), unfurl_links: false, unfurl_media: false });
+        if (files && files.length > 0 && res.channel) {
+          await client.filesUploadV2({ channel_id: res.channel, file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name })) } as Parameters<WebClient['filesUploadV2']>[0]);
+        }
       } catch (err) {
         throw toPlatformError(err, 'chat.postMessage (DM)');
       }
@@ -215,9 +276,9 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {
       try {
-        await client.chat.postEphemeral({ channel: to.channelId, user: userId, ...renderSlackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
+        await client.chat.postEphemeral({ channel: to.channelId, user: userId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
       } catch (err) {
-        throw toPlatformError(err, 'chat.postEphemeral');
+        throw toPlatformError(err, 'chat.postEphemeral', to.channelId);
       }
     },
   };

@@ -33,6 +33,14 @@ const STYLE = `
   button.primary { background:var(--accent); border-color:var(--accent); color:#fff; } button.danger { color:#ff8a80; }
   button:focus-visible, input:focus-visible { outline:2px solid #5ab0ff; }
   img.media, video.media { max-width:360px; max-height:360px; border-radius:6px; display:block; margin-top:6px; }
+  .gallery { margin-top:6px; max-width:480px; } .gallery.grid { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:6px; }
+  .gallery figure { margin:0; position:relative; } .gallery .result { width:100%; height:auto; border-radius:6px; display:block; }
+  .gallery figcaption { position:absolute; top:6px; left:6px; background:rgba(0,0,0,.65); color:#fff; border-radius:4px; padding:0 7px; font-size:12px; font-weight:700; }
+  time { font-variant-numeric: tabular-nums; }
+  dialog { background:var(--panel); color:var(--text); border:1px solid var(--line); border-radius:8px; width:min(560px, 92vw); }
+  dialog::backdrop { background:rgba(0,0,0,.5); } dialog h2 { font-size:16px; margin:0 0 8px; } dialog label { display:block; font-size:13px; color:var(--muted); margin-bottom:8px; }
+  dialog textarea, dialog input { width:100%; margin-top:4px; background:var(--bg); color:var(--text); border:1px solid var(--line); border-radius:6px; padding:8px; font:inherit; }
+  dialog .row { justify-content:flex-end; } dialog form { border-top:none; padding:0; }
   .thread { margin-left:44px; border-left:2px solid var(--line); padding-left:10px; }
   .tools { display:flex; gap:8px; margin-top:4px; } .tools button { font-size:12px; padding:2px 8px; }
   code { background:#2c2f33; padding:1px 4px; border-radius:3px; font-size:13px; }
@@ -90,6 +98,26 @@ function place(m) {
 function apply(ev) {
   if (ev.type === 'upsert') place(ev.message);
   if (ev.type === 'delete') document.getElementById('msg-' + ev.id)?.remove();
+  if (ev.type === 'form') openForm(ev.form);
+}
+// Client-rendered times: relative ones ("in 12s", "3 min ago") stay current without any edit.
+setInterval(() => {
+  for (const t of document.querySelectorAll('time[data-style="relative"]')) t.textContent = timeText(Number(t.dataset.ts), 'relative', Date.now());
+}, 1000);
+// A private form (Remix): the bot asks, the page shows it pre-filled, the answer goes back as a submission.
+function openForm(form) {
+  const d = document.getElementById('form');
+  d.innerHTML = formHtml(form);
+  d.querySelector('[data-testid="form-cancel"]').onclick = () => d.close();
+  d.querySelector('form').onsubmit = async (e) => {
+    e.preventDefault();
+    const values = {};
+    for (const f of form.fields) values[f.id] = d.querySelector('[name="' + CSS.escape(f.id) + '"]').value;
+    d.close();
+    await post('/api/submit', { form: form.id, values });
+  };
+  d.showModal();
+  d.querySelector('textarea, input')?.focus();
 }
 async function post(path, body) {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -173,6 +201,7 @@ export function renderPage(): string {
     <button type="submit" class="primary" data-testid="send" aria-label="Send">Send</button>
   </div>
 </form>
+<dialog id="form" data-testid="form" aria-label="Form"></dialog>
 <script>${RENDER_SCRIPT}${APP_SCRIPT}</script>
 </body>
 </html>`;

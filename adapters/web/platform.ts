@@ -2,6 +2,7 @@
 import { PlatformError } from '../../src/errors.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform, Clock, OutgoingFile, UploadResult } from '../../src/ports.js';
+import { localizeView } from '../../src/hints.js';
 import { textView, type MessageView } from '../../src/view.js';
 import type { WebChannelStore } from './store.js';
 
@@ -15,12 +16,14 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
 
   return {
     platform: 'web',
-    async post(to: ConversationRef, view: MessageView) {
+    async post(to: ConversationRef, raw: MessageView) {
+      const view = localizeView(raw, 'web');
       const id = store.nextId('m');
       store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], createdAt: clock.now() });
       return ref(id, to.threadId);
     },
-    async update(message: MessageRef, view: MessageView) {
+    async update(message: MessageRef, raw: MessageView) {
+      const view = localizeView(raw, 'web');
       const existing = store.get(message.messageId);
       if (!existing) throw new PlatformError('web', 'not_found', 'message not found');
       store.upsert({ ...existing, view });
@@ -33,6 +36,11 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
       const id = store.nextId('m');
       store.upsert({ id, channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', ...(options.comment ? { view: textView(options.comment) } : {}), files: stored, createdAt: clock.now() });
       return { media: stored.map((f): MediaRef => ({ url: f.url, source: 'web', name: f.name, mimeType: f.mimeType, sizeBytes: f.size })), messages: [ref(id, to.threadId)] };
+    },
+    async findUpload(to: ConversationRef, name: string, sinceMs: number) {
+      const found = store.all().find((m) => m.author === 'bot' && m.threadId === to.threadId && m.createdAt >= sinceMs && m.files.some((f) => f.name === name));
+      const file = found?.files.find((f) => f.name === name);
+      return found && file ? { message: ref(found.id, to.threadId), media: { url: file.url, source: 'web' as const, name: file.name, mimeType: file.mimeType, sizeBytes: file.size } } : undefined;
     },
     async maxUploadBytes() {
       return WEB_MAX_UPLOAD_BYTES;
@@ -49,10 +57,12 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
     async delete(message: MessageRef) {
       store.remove(message.messageId);
     },
-    async postEphemeral(to: ConversationRef, _userId: string, view: MessageView) {
+    async postEphemeral(to: ConversationRef, _userId: string, raw: MessageView) {
+      const view = localizeView(raw, 'web');
       store.upsert({ id: store.nextId('e'), channelId: to.channelId, ...(to.threadId ? { threadId: to.threadId } : {}), author: 'bot', view, files: [], ephemeral: true, createdAt: clock.now() });
     },
-    async directMessage(_workspace, _userId, view: MessageView, _signal, files: OutgoingFile[] = []) {
+    async directMessage(_workspace, _userId, raw: MessageView, _signal, files: OutgoingFile[] = []) {
+      const view = localizeView(raw, 'web');
       // The playground has one person and one channel: a private note there is its DM.
       const stored = files.map((f) => store.addFile(f.name, f.mimeType, f.bytes, baseUrl()));
       store.upsert({ id: store.nextId('e'), channelId: WEB_CHANNEL, author: 'bot', view, files: stored, ephemeral: true, createdAt: clock.now() });

@@ -8,7 +8,7 @@ import type { Dispatcher } from '../../src/dispatcher-port.js';
 import type { Invocation } from '../../src/invocation.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, isVideoMime, type Actor, type ConversationRef, type MediaRef } from '../../src/model.js';
-import { systemClock, type ChatPlatform, type Clock, type Responder } from '../../src/ports.js';
+import { systemClock, type ChatPlatform, type Clock, type FormSpec, type Responder } from '../../src/ports.js';
 import { decodeButtonId, encodeButtonId } from '../../src/view.js';
 import { renderPage } from './page.js';
 import { createWebPlatform, WEB_CHANNEL, WEB_WORKSPACE } from './platform.js';
@@ -36,6 +36,7 @@ export interface WebAdapter {
 const SendBody = z.object({ text: z.string().max(8000), threadId: z.string().max(64).optional(), files: z.array(z.string().max(64)).max(3).default([]) });
 const ActionBody = z.object({ customId: z.string().max(100), messageId: z.string().max(64) });
 const ReactBody = z.object({ messageId: z.string().max(64), emoji: z.string().max(40) });
+const SubmitBody = z.object({ form: z.string().min(1).max(200), values: z.record(z.string().max(64), z.string().max(8000)).refine((v) => Object.keys(v).length <= 10) });
 
 /** Buttons go to the page with their custom ids already encoded, exactly as Slack and Discord get them. */
 export function toWire(message: WebMessage): WebMessage {
@@ -72,6 +73,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       },
       async settle() {
         // The status message says everything; nothing to close here.
+      },
+      async openForm(form: FormSpec) {
+        // One local person: the open page(s) show the form; the answer comes back on /api/submit.
+        const event = `data: ${JSON.stringify({ type: 'form', form })}\n\n`;
+        for (const c of clients) c.write(event);
       },
     };
   }
@@ -147,6 +153,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     if (!parsed.success || !action || !message) return void res.status(400).json({ error: 'Unknown button.' });
     res.json({ ok: true });
     dispatch({ ...base(store.nextId('a'), message.threadId), kind: 'action', action, message: { ...conversation(message.threadId), messageId: message.id } }, message.threadId);
+  });
+
+  router.post('/api/submit', express.json({ limit: '64kb' }), (req, res) => {
+    const parsed = SubmitBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'Bad form.' });
+    res.json({ ok: true });
+    dispatch({ ...base(store.nextId('s')), kind: 'submit', form: parsed.data.form, values: parsed.data.values });
   });
 
   router.post('/api/react', express.json({ limit: '8kb' }), (req, res) => {

@@ -9,11 +9,11 @@ import { str } from './common.js';
 export function helpRoute(): CommandRoute {
   return {
     spec: helpSpec,
-    async run(_inv, args, responder) {
+    async run(inv, args, responder) {
       const name = str(args, 'command')?.replace(/^\//, '');
       const spec = name ? (allSpecs as CommandSpec[]).find((c) => c.name === name) : undefined;
       if (name && !spec) throw new UserError('not_found', `There is no \`${name}\` command.`);
-      await responder.reply(spec ? renderCommandHelp(spec) : renderHelp(allSpecs as CommandSpec[]), { ephemeral: true });
+      await responder.reply(spec ? renderCommandHelp(spec, inv.platform) : renderHelp(allSpecs as CommandSpec[], inv.platform), { ephemeral: true });
     },
   };
 }

@@ -13,7 +13,9 @@ import type { Button, MessageView } from '../../src/view.js';
 import { messageUrl } from '../message-link.js';
 import type { CommandServices } from '../services.js';
 import { jobsSpec } from '../specs.js';
-import { pageLines, workspaceOf } from './common.js';
+import { commandHint } from '../hints.js';
+import { paginate } from '../paging.js';
+import { workspaceOf } from './common.js';
 import { ledgerCsv } from './ledger-csv.js';
 
 const RECENT = 15;
@@ -60,7 +62,7 @@ export function jobsRoute(s: CommandServices): CommandRoute {
       const lines = [...running.map((j) => runningLine(j, everyone)), ...recent.map((e) => finishedLine(e, everyone, workspace))];
       const title = everyone ? 'This workspace’s generations' : 'Your generations';
       const buttons: Button[] = running.slice(0, MAX_CANCEL_BUTTONS).map((j) => ({ label: `Cancel “${short(j.request.prompt, 20)}”`, action: 'cancel', jobId: j.id, style: 'danger' }));
-      const page = pageLines(lines, inv.platform)[0] ?? [];
+      const page = paginate(lines, { platform: inv.platform, title, next: () => commandHint(inv.platform, 'jobs', everyone ? 'all' : '') }).lines;
       const view: MessageView = {
         text: title,
         blocks: [

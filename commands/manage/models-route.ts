@@ -12,7 +12,8 @@ import { commandHint } from '../hints.js';
 import { allModels } from '../model-lookup.js';
 import type { CommandServices } from '../services.js';
 import { modelsSpec } from '../specs.js';
-import { listView, pageLines, str, workspaceOf } from './common.js';
+import { paginate, pageView } from '../paging.js';
+import { str, workspaceOf } from './common.js';
 
 /** What one output of a model costs by the provider's published prices (a 5 s clip for video). */
 export function unitCost(s: CommandServices, model: ModelInfo): Cost | undefined {
@@ -58,10 +59,9 @@ export function modelsRoute(s: CommandServices): CommandRoute {
         const parts = [`\`${m.id}\``, m.kind, ...(m.averageSeconds ? [`~${Math.round(m.averageSeconds)}s`] : []), ...(cost ? [`${formatCost(cost)} ${relative(cost, ranges.get(cost.unit)!)}`] : [])];
         return `${parts.join(' · ')}${defaults.has(m.id) ? ' _(default)_' : ''}${m.deprecated ? ' _(deprecated)_' : ''}`;
       });
-      const pages = pageLines(lines, inv.platform);
-      const shown = Math.min(Math.max(1, page), pages.length);
-      const more = shown < pages.length ? `Page ${shown} of ${pages.length}. Next: \`${commandHint(inv.platform, 'models', `${search ? `${search} ` : ''}page ${shown + 1}`)}\`` : pages.length > 1 ? `Page ${shown} of ${pages.length}.` : undefined;
-      await responder.reply(listView(`${models.length} models`, pages[shown - 1]!, more), { ephemeral: true });
+      const title = `${models.length} models`;
+      const shown = paginate(lines, { platform: inv.platform, page, title, next: (n) => commandHint(inv.platform, 'models', `${search ? `${search} ` : ''}page ${n}`) });
+      await responder.reply(pageView(title, shown), { ephemeral: true });
     },
   };
 }

@@ -5,8 +5,9 @@
  * message that cannot be posted at all (the bot is not in the channel) becomes a DM that says what
  * to do, and the job ends before anything is spent.
  */
-import { PlatformError } from '../../src/errors.js';
-import type { ConversationRef, MessageRef } from '../../src/model.js';
+import { PlatformError, type PlatformAccessDetail } from '../../src/errors.js';
+import { accessHint } from '../../src/hints.js';
+import type { ConversationRef, MessageRef, PlatformKind } from '../../src/model.js';
 import { renderStatusView } from '../../src/progress.js';
 import { textView } from '../../src/view.js';
 import type { StepResult, Turn } from './turn.js';
@@ -17,10 +18,9 @@ function threadName(turn: Turn): string {
   return base.length > 90 ? `${base.slice(0, 89)}…` : base;
 }
 
-export function notInChannelMessage(platform: string): string {
-  return platform === 'slack'
-    ? 'I can’t post in that channel yet. Invite me with `/invite @genbot` (or ask an admin to), then try again. Nothing was charged.'
-    : 'I don’t have permission to post in that channel. Ask a server admin to let me View Channel, Send Messages, Create Public Threads and Attach Files there, then try again. Nothing was charged.';
+/** What to do about it, in the platform's own words (which permissions are missing, when the platform told). */
+export function notInChannelMessage(platform: PlatformKind, access?: PlatformAccessDetail): string {
+  return `${accessHint(platform, access ?? (platform === 'slack' ? { reason: 'not_in_channel' } : undefined), 'there')} Nothing was charged.`;
 }
 
 export async function announce(turn: Turn): Promise<StepResult> {
@@ -51,7 +51,7 @@ export async function announce(turn: Turn): Promise<StepResult> {
     return { kind: 'next', step: 'submit' };
   } catch (err) {
     if (!(err instanceof PlatformError) || (err.code !== 'forbidden' && err.code !== 'not_found')) throw err;
-    const message = notInChannelMessage(job.workspace.platform);
+    const message = notInChannelMessage(job.workspace.platform, err.access);
     await platform.directMessage(job.workspace, job.requester.userId, textView(message), turn.runtime.stopping).catch((dmErr: unknown) => turn.log.warn({ err: dmErr }, 'could not tell the requester by DM either'));
     return { kind: 'end', outcome: { state: 'failed', message, outputs: [], charged: 'no', reason: 'not_in_channel' } };
   }

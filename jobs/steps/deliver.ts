@@ -5,19 +5,20 @@
  * provider is reported, not retried; and if the bot may no longer post in the channel, the
  * results go to the requester by DM. The job's deadline does not apply here.
  */
-import { PlatformError } from '../../src/errors.js';
-import type { JobResults } from '../../src/generation.js';
+import { isAbortError, PlatformError, type PlatformAccessDetail } from '../../src/errors.js';
+import { accessHint } from '../../src/hints.js';
+import type { HostedMedia, JobResults, OutputMedia } from '../../src/generation.js';
 import type { MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform } from '../../src/ports.js';
 import { textView } from '../../src/view.js';
 import { isInfrastructureError, isRetryableFetch } from '../classify-error.js';
-import { outputFile, withSize } from '../media-files.js';
+import { altText, outputFile, withSize } from '../media-files.js';
 import type { StepResult, Turn } from './turn.js';
 
 export const DEFAULT_DELIVERY_WINDOW_MS = 6 * 3600_000;
 const MAX_DELIVERY_BACKOFF_MS = 5 * 60_000;
 
-type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden' };
+type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef; hosted?: HostedMedia } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden'; access?: PlatformAccessDetail };
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -31,24 +32,25 @@ export async function deliver(turn: Turn): Promise<StepResult> {
 
   const delivered = new Set(turn.job.delivered);
   const gone = new Set(turn.job.undeliverable);
-  const finalOutputs: MediaRef[] = [...results.outputs];
+  const finalOutputs: OutputMedia[] = [...results.outputs];
   let later: unknown;
   for (const [index, output] of results.outputs.entries()) {
     if (delivered.has(index) || gone.has(index)) continue;
     const attempt = await deliverOne(turn, platform, index, output, limit);
-    if (attempt.kind === 'forbidden') return deliverByDm(turn, platform, results);
+    if (attempt.kind === 'forbidden') return deliverByDm(turn, platform, results, attempt.access);
     if (attempt.kind === 'later') {
       later = attempt.err;
       continue;
     }
     if (attempt.kind === 'gone') gone.add(index);
     else {
-      finalOutputs[index] = attempt.media;
+      // The platform's copy is kept with the output: the final status card shows it.
+      finalOutputs[index] = { ...attempt.media, ...(attempt.hosted ? { hosted: attempt.hosted } : {}) };
       delivered.add(index);
       await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
     }
     // Recorded right after each output: a re-run after a stall skips what is already posted.
-    await turn.handle.save({ delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs } });
+    await turn.handle.save({ delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs }, uploading: undefined });
   }
 
   if (later !== undefined) {
@@ -83,7 +85,8 @@ async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, out
     fetched = await deps.fetchMedia(output, deps.limits.maxOutputBytes, turn.runtime.stopping);
   } catch (err) {
     if (isTooLarge(err)) fetched = undefined;
-    else if (isRetryableFetch(err) || isInfrastructureError(err)) return { kind: 'later', err };
+    // Stopping (SIGTERM) or a timeout is not the provider losing the file: try again, on this or another worker.
+    else if (isRetryableFetch(err) || isInfrastructureError(err) || isAbortError(err) || turn.runtime.stopping.aborted) return { kind: 'later', err };
     else {
       turn.log.warn({ err, index }, 'an output is gone at the provider');
       return { kind: 'gone' };
@@ -92,20 +95,24 @@ async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, out
   const media = fetched ? withSize(output, fetched) : output;
   try {
     if (!fetched || fetched.bytes.length > limit) return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
-    const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn) };
+    const file = { ...outputFile(fetched.bytes, turn.job.request.prompt, index, media.mimeType), altText: altText(turn.job.request) };
+    // An earlier turn began this upload and never recorded its end (a crash): it may be posted already.
+    const began = turn.job.uploading?.index === index ? turn.job.uploading.startedAt : undefined;
+    const found = began !== undefined ? await platform.findUpload?.(thread, file.name, began, turn.runtime.stopping) : undefined;
+    if (found) {
+      turn.log.info({ index }, 'the upload had gone through before a crash; adopting it');
+      return { kind: 'posted', media, ...(found.media ? { hosted: found.media } : {}), message: found.message };
+    }
+    await turn.handle.save({ uploading: { index, startedAt: turn.now() } });
     const uploaded = await platform.upload(thread, [file], {}, turn.runtime.stopping);
-    return { kind: 'posted', media, message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
+    const hosted = uploaded.media[0];
+    return { kind: 'posted', media, ...(hosted ? { hosted } : {}), message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
   } catch (err) {
     if (err instanceof PlatformError && err.code === 'too_large') return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
-    if (err instanceof PlatformError && (err.code === 'forbidden' || err.code === 'not_found')) return { kind: 'forbidden' };
+    if (err instanceof PlatformError && (err.code === 'forbidden' || err.code === 'not_found')) return { kind: 'forbidden', ...(err.access ? { access: err.access } : {}) };
     if (err instanceof PlatformError && err.code === 'invalid_auth') throw err;
     return { kind: 'later', err };
   }
-}
-
-function altText(turn: Turn): string {
-  const prompt = turn.job.request.prompt.trim();
-  return (prompt || (turn.job.request.kind === 'video' ? 'Generated video' : 'Generated image')).slice(0, 1000);
 }
 
 function isTooLarge(err: unknown): boolean {
@@ -120,10 +127,10 @@ function postLink(turn: Turn, platform: ChatPlatform, index: number, media: Medi
 }
 
 /** The bot may not post in the channel any more: the results go to the requester privately. */
-async function deliverByDm(turn: Turn, platform: ChatPlatform, results: JobResults): Promise<StepResult> {
+async function deliverByDm(turn: Turn, platform: ChatPlatform, results: JobResults, access?: PlatformAccessDetail): Promise<StepResult> {
   const links = results.outputs.map((o, i) => `[result ${i + 1}](${o.url})`).join(', ');
-  const invite = turn.job.workspace.platform === 'slack' ? 'invite me back with `/invite @genbot`' : 'give me back permission to post there';
-  const message = `I could not post your results in the channel (I was removed or lost access). Here they are while the links last: ${links}. To use me there again, ${invite}.`;
+  const what = accessHint(turn.job.workspace.platform, access ?? (turn.job.workspace.platform === 'slack' ? { reason: 'not_in_channel' } : undefined), 'there');
+  const message = `I could not post your results in the channel (I was removed or lost access). Here they are while the links last: ${links}. ${what}`;
   try {
     await platform.directMessage(turn.job.workspace, turn.job.requester.userId, textView(message), turn.runtime.stopping);
   } catch (err) {

@@ -5,8 +5,11 @@
  * and a status message the user deleted, or a channel the bot left, is recorded, not fatal.
  */
 import { PlatformError } from '../../src/errors.js';
-import type { JobOutcome } from '../../src/generation.js';
-import type { ProgressState } from '../../src/progress.js';
+import type { JobOutcome, OutputMedia } from '../../src/generation.js';
+import { varyOptionsOf } from '../../src/model-check.js';
+import type { ProgressState, VaryOptions } from '../../src/progress.js';
+import type { MediaItem } from '../../src/view.js';
+import { altText } from '../media-files.js';
 import { retryDelayMs } from '../poll-schedule.js';
 import { cancelOperations } from './cancel.js';
 import type { StepResult, Turn } from './turn.js';
@@ -14,8 +17,32 @@ import type { StepResult, Turn } from './turn.js';
 /** Attempts at the final edit before it is given up (spread over about an hour by the backoff). */
 const MAX_FINAL_EDITS = 40;
 
-export function finalProgress(outcome: JobOutcome): ProgressState {
+/**
+ * Final edits that failed this often (not rate limits) are sent without the results: Slack can
+ * refuse an image block (a file still being processed, a type slack_file does not show), and a
+ * card must never stay stuck with a Cancel button because of a picture.
+ */
+const MEDIA_ATTEMPTS = 2;
+
+/** A delivered output as the card shows it: the platform's copy when there is one, else the provider's link. */
+export function mediaItemOf(output: OutputMedia, alt: string): MediaItem {
+  const hosted = output.hosted;
+  const mimeType = hosted?.mimeType ?? output.mimeType;
+  const width = output.width ?? hosted?.width;
+  const height = output.height ?? hosted?.height;
+  return {
+    url: hosted?.url ?? output.url,
+    alt,
+    ...(hosted ? { originUrl: output.url } : {}),
+    ...(hosted?.fileId ? { fileId: hosted.fileId } : {}),
+    ...(mimeType ? { mimeType } : {}),
+    ...(width && height ? { width, height } : {}),
+  };
+}
+
+export function finalProgress(outcome: JobOutcome, extra: { alt?: string; vary?: VaryOptions; media?: boolean } = {}): ProgressState {
   const phase = outcome.state;
+  const showMedia = phase === 'succeeded' && extra.media !== false && outcome.outputs.length > 0;
   return {
     phase,
     charged: outcome.charged,
@@ -23,6 +50,8 @@ export function finalProgress(outcome: JobOutcome): ProgressState {
     ...(outcome.cancelledBy ? { cancelledBy: outcome.cancelledBy } : {}),
     ...(phase === 'succeeded' ? { outputCount: outcome.outputs.length } : {}),
     ...(outcome.cost ? { cost: outcome.cost } : {}),
+    ...(showMedia ? { media: outcome.outputs.map((o) => mediaItemOf(o, extra.alt ?? 'Generated image')) } : {}),
+    ...(extra.vary ? { vary: extra.vary } : {}),
   };
 }
 
@@ -61,7 +90,9 @@ export async function finalize(turn: Turn): Promise<StepResult> {
   }
   if (!job.statusMessage) return { kind: 'next', step: 'done' };
   try {
-    await turn.show(finalProgress(outcome), true);
+    const media = !(turn.job.finalEditError === 'other' && turn.job.retries >= MEDIA_ATTEMPTS);
+    const vary = varyOptionsOf(await turn.model());
+    await turn.show(finalProgress(outcome, { alt: altText(job.request), vary, media }), true);
     return { kind: 'next', step: 'done', patch: { retries: 0, finalEditError: undefined } };
   } catch (err) {
     const code = err instanceof PlatformError ? err.code : 'other';

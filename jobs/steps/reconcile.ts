@@ -44,8 +44,10 @@ export async function reconcileSubmit(turn: Turn, request: ProviderSubmitRequest
     return { kind: 'none' };
   }
   // Another submit of ours may have created one of these and not claimed it yet (its answer is on
-  // the way): wait until those settle rather than take its job.
-  const settling = await state.othersSubmitting(provider.id, turn.job.id, intent.startedAt - requestTimeoutMs);
+  // the way): wait until those settle rather than take its job. Only submits sent within the last
+  // timeout can still be on the way; older marks are uncertain submits like ours (a crashed worker
+  // left them), which will never answer: waiting for them would only make everyone wait.
+  const settling = await state.othersSubmitting(provider.id, turn.job.id, turn.now() - requestTimeoutMs);
   if (settling > 0 && intent.listings < MAX_LISTINGS) return { kind: 'look_again' };
   // Nearest in time to our first try first: with several uncertain submits at once, each tends to get its own.
   unowned.sort((a, b) => Math.abs(a.createdAt - intent.startedAt) - Math.abs(b.createdAt - intent.startedAt));

@@ -4,7 +4,7 @@
  * sent and as an operation the moment it is accepted; an intent found without its operation is
  * reconciled with the provider (./reconcile.ts), never blindly repeated.
  */
-import { PlatformError, ProviderError, UserError } from '../../src/errors.js';
+import { isAbortError, PlatformError, ProviderError, UserError } from '../../src/errors.js';
 import type { GenerationJob } from '../../src/generation.js';
 import { isImageMime, isVideoMime, type MediaFile, type MediaRef } from '../../src/model.js';
 import type { ProviderSubmitRequest } from '../../src/ports.js';
@@ -154,7 +154,8 @@ async function uploadInput(turn: Turn, media: MediaRef): Promise<string> {
         ? await deps.fetchMedia(media, deps.limits.maxInputBytes, turn.runtime.stopping)
         : await (await turn.platform()).download(media, { maxBytes: deps.limits.maxInputBytes }, turn.runtime.stopping);
   } catch (err) {
-    if (err instanceof UserError || err instanceof ProviderError) throw err;
+    // Stopping or timing out says nothing about the file: the runner retries (a refusal would be final).
+    if (err instanceof UserError || err instanceof ProviderError || isAbortError(err) || turn.runtime.stopping.aborted) throw err;
     if (err instanceof PlatformError && err.code === 'too_large') throw new UserError('input_too_big', err.message);
     const userMessage = (err as { userMessage?: unknown }).userMessage;
     throw new UserError('input_unsupported', typeof userMessage === 'string' ? userMessage : 'I could not download an input image. Share it again, or attach it instead of linking.');

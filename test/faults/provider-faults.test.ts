@@ -166,6 +166,24 @@ describe('a paid result is never thrown away', () => {
     expect(h.platform.finalText).toContain('1 of the requested results failed at the provider');
   });
 
+  it('a worker stopped (SIGTERM) while downloading a paid result hands it back: another worker delivers it', async () => {
+    h = await harness();
+    h.sim.control.resultDelayMs = 1500;
+    const first = h.startWorker();
+    const id = await h.enqueue();
+    await h.waitFor(id, (j) => j.step === 'poll');
+    // The job finishes at the provider at once; its first poll moves it to deliver, whose download takes 1.5 s.
+    await new Promise((r) => setTimeout(r, 900));
+    expect(h.platform.uploads).toHaveLength(0);
+    await first.close(); // what SIGTERM does: stop taking work, abort what is in flight, hand it back
+    h.sim.control.resultDelayMs = 0;
+    h.startWorker();
+    const job = await h.waitFor(id);
+    expect(job.outcome).toMatchObject({ state: 'succeeded', charged: 'yes' });
+    expect(job.undeliverable).toEqual([]);
+    expect(h.platform.uploads).toHaveLength(1);
+  });
+
   it('a deadline passing while delivering does not stop the delivery', async () => {
     h = await harness();
     h.sim.control.failResults(503, 503);

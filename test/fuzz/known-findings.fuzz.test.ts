@@ -1,7 +1,8 @@
 /**
  * One example of each finding in findings.ts, asserting the behaviour we want. They fail today,
  * so they are marked `it.fails`; when a fix lands the example passes, vitest reports the
- * unexpected pass, and the `.fails` and the finding's entry go together.
+ * unexpected pass, and the `.fails` and the finding's entry go together. A fixed finding's
+ * example stays below as a plain `it`, so the bug cannot come back unnoticed.
  */
 import { MockAgent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,8 @@ import { mapKreaError } from '../../adapters/providers/krea/errors.js';
 import { KreaJob, toProviderStatus as kreaStatus } from '../../adapters/providers/krea/states.js';
 import { createKrevProvider } from '../../adapters/providers/krev/client.js';
 import { mapKrevError } from '../../adapters/providers/krev/errors.js';
-import { KrevGeneration } from '../../adapters/providers/krev/schemas.js';
-import { toProviderStatus as krevStatus } from '../../adapters/providers/krev/states.js';
+import { KrevChatRun, KrevGeneration } from '../../adapters/providers/krev/schemas.js';
+import { chatRunStatus, toProviderStatus as krevStatus } from '../../adapters/providers/krev/states.js';
 import { fromSlashCommand, type SlashCommandBody } from '../../adapters/slack/parse.js';
 import { generateSpec } from '../../commands/specs.js';
 import { parseCommandOptions } from '../../src/command-args.js';
@@ -61,9 +62,22 @@ agent
 const providerOptions = { baseUrl: 'http://findings.test', logger: silentLogger(), dispatcher: agent, requestTimeoutMs: 2000 };
 const call = { credentials: { apiKey: 'k' } };
 const op = (providerJobId: string, extra: Record<string, unknown> = {}) => ({ providerJobId, modelId: 'image/x', submittedAt: 0, ...extra });
-const rejectsOnlyWithProviderError = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  if (err !== undefined) expect(err).toBeInstanceOf(ProviderError);
+/** What `p` rejects with; fails if it resolves. */
+const rejection = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    (value) => expect.fail(`resolved with ${JSON.stringify(value)}`),
+    (e: unknown) => e,
+  );
+/** A ProviderError with a readable userMessage and these fields. */
+const providerError = (err: unknown, fields: Partial<Pick<ProviderError, 'provider' | 'code' | 'retryable'>>) => {
+  expect(err).toBeInstanceOf(ProviderError);
+  expect(err).toMatchObject(fields);
+  readable(err);
+};
+/** A failed status whose reason a user can read. */
+const readableReason = (status: { state: string; reason?: string }) => {
+  expect(status.state).toBe('failed');
+  expect(messageProblem(status.reason ?? '')).toBeUndefined();
 };
 
 const title = (id: string) => {
@@ -72,36 +86,96 @@ const title = (id: string) => {
 };
 
 describe('known findings (each fails until fixed)', () => {
-  it.fails(title('F1'), () => readable(thrown(() => parseCommandText(generateSpec, `a fox --${'a--'.repeat(250)}`))));
   it.fails(title('F2'), () => readable(thrown(() => parseCommandOptions(generateSpec, { '\t': 1 }))));
   it.fails(title('F3'), () => refusesCleanly(() => fromSlashCommand({} as SlashCommandBody, false)));
   it.fails(title('F4'), () => refusesCleanly(() => parseChatInput({ ...ctx, user: undefined } as unknown as InteractionContext, 'generate', [])));
   it.fails(title('F5'), () => refusesCleanly(() => parseAutocomplete(ctx, 'generate', { name: 'model', value: Object.create(null) as unknown })));
-  it.fails(title('F6'), () => {
-    const job = KreaJob.parse({ job_id: 'j', status: 'completed', result: { urls: ['https://a b.png', 'https://x.test/ok.png'] } });
-    expect(kreaStatus(job)).toMatchObject({ state: 'succeeded' });
+});
+
+describe('fixed findings (regression examples)', () => {
+  it('F1: an unknown flag is echoed at most 40 characters long, the rest of the message intact', () => {
+    const err = thrown(() => parseCommandText(generateSpec, `a fox --${'a--'.repeat(250)}`));
+    expect(err).toBeInstanceOf(UserError);
+    readable(err);
+    const message = (err as UserError).userMessage;
+    // 39 characters of the flag and an ellipsis.
+    expect(message).toContain(`Unknown flag \`--${'a--'.repeat(13)}…\`. Flags: \`--ar\`, `);
+    expect(parseCommandText.bind(null, generateSpec, 'a fox --arr 16:9')).toThrow('Unknown flag `--arr`. Did you mean `--ar`?');
   });
-  it.fails(title('F7'), () => {
+
+  it('F6: Krea keeps every result URL that parses and drops the rest; with none, a retryable ProviderError', () => {
+    const job = KreaJob.parse({ job_id: 'j', status: 'completed', result: { urls: ['https://a b.png', 'https://x.test/ok.png', 'http://'] } });
+    expect(kreaStatus(job)).toEqual({ state: 'succeeded', providerState: 'completed', outputs: [{ url: 'https://x.test/ok.png', source: 'provider', mimeType: 'image/png' }] });
+    const broken = KreaJob.parse({ job_id: 'j', status: 'completed', result: { urls: ['https://a b.png', { url: 'http://' }] } });
+    providerError(thrown(() => kreaStatus(broken)), { provider: 'krea', code: 'bad_response', retryable: true });
+    expect(createKreaProvider(providerOptions).parseWebhook!({ job_id: 'j', status: 'completed', result: { urls: ['http://'] } })).toBeUndefined();
+  });
+
+  it('F7: Krev keeps every result URL that parses and drops the rest; with none, a retryable ProviderError', () => {
     const gen = KrevGeneration.parse({ id: 'g', status: 'succeeded', output: { urls: ['http:// x', 'https://x.test/ok.png'] } });
-    expect(krevStatus(gen)).toMatchObject({ state: 'succeeded' });
+    expect(krevStatus(gen)).toMatchObject({ state: 'succeeded', outputs: [{ url: 'https://x.test/ok.png', mimeType: 'image/png' }] });
+    const broken = KrevGeneration.parse({ id: 'g', status: 'succeeded', output: { urls: ['http:// x'] } });
+    providerError(thrown(() => krevStatus(broken)), { provider: 'krev', code: 'bad_response', retryable: true });
+    // Ad copy is a result too: it is delivered even when the image links are broken.
+    expect(krevStatus({ ...broken, ad_copy: { headline: 'Buy' } })).toMatchObject({ state: 'succeeded', outputs: [], text: '**Buy**' });
+    const run = KrevChatRun.parse({ status: 'completed', media_urls: ['https://a b.png', 'https://x.test/v.mp4'] });
+    expect(chatRunStatus(run)).toMatchObject({ state: 'succeeded', outputs: [{ url: 'https://x.test/v.mp4', mimeType: 'video/mp4' }] });
   });
-  it.fails(title('F8'), async () => {
-    script = [{ status: 200, body: JSON.stringify({ status: 'ready', creation_id: 'c1' }) }, { status: 200, body: JSON.stringify({ main_url: 'not a url' }) }];
-    await rejectsOnlyWithProviderError(createKPainterProvider(providerOptions).status(op('j1'), call));
+
+  it('F7: a synchronous Krev answer whose stored URLs do not parse is read from the generation instead', async () => {
+    script = [{ status: 200, body: JSON.stringify({ success: true, data: { id: 'g1', status: 'succeeded', output: { urls: ['https://x.test/ok.png'] } } }) }];
+    const status = await createKrevProvider(providerOptions).status(op('g1', { krev: { endpoint: 'images', urls: ['http:// x'] } }), call);
+    expect(status).toMatchObject({ state: 'succeeded', outputs: [{ url: 'https://x.test/ok.png' }] });
   });
-  it.fails(title('F9'), () => {
-    readable(mapKreaError(400, { message: 'x'.repeat(1000) }, undefined, {}));
+
+  it('F8: KPainter keeps every result URL that parses; with none, a retryable ProviderError', async () => {
+    const kp = createKPainterProvider(providerOptions);
+    const ready = { status: 200, body: JSON.stringify({ status: 'ready', creation_id: 'c1' }) };
+    script = [ready, { status: 200, body: JSON.stringify({ main_url: 'not a url', artifacts: ['https://a b.png', 'https://x.test/ok.png'] }) }];
+    expect(await kp.status(op('j1'), call)).toMatchObject({ state: 'succeeded', outputs: [{ url: 'https://x.test/ok.png', mimeType: 'image/png' }] });
+    script = [ready, { status: 200, body: JSON.stringify({ main_url: 'http://' }) }];
+    providerError(await rejection(kp.status(op('j1'), call)), { provider: 'kpainter', code: 'bad_response', retryable: true });
+  });
+
+  it("F9: Krea's own text reaches the user short and clean; a replacement that is no model id is dropped", () => {
+    providerError(mapKreaError(400, { message: `bad\u0007\n${'x'.repeat(1000)}` }, undefined, {}), { code: 'bad_request' });
+    expect(mapKreaError(400, { message: 'bad\u0007\nvalue' }, undefined, {}).userMessage).toBe('Krea rejected the request: bad value');
     const job = KreaJob.parse({ job_id: 'j', status: 'failed', result: { error: `bad\u0007${'y'.repeat(1000)}` } });
-    const status = kreaStatus(job);
-    expect(status.state === 'failed' && messageProblem(status.reason)).toBe(undefined);
+    readableReason(kreaStatus(job));
+    const odd = mapKreaError(410, { replacement: 'image/x` --n 9 \u0007' }, undefined, { modelId: 'image/old' });
+    providerError(odd, { code: 'model_retired' });
+    expect(odd.replacement).toBeUndefined();
+    expect(mapKreaError(410, { replacement: 'image/krea/krea-2/medium' }, undefined, {}).replacement).toBe('image/krea/krea-2/medium');
   });
-  it.fails(title('F10'), () => readable(mapKPainterError(422, { detail: 'bad\u0007 value' }, undefined, {})));
-  it.fails(title('F11'), () => readable(mapKrevError(400, { error: 'bad\u0007 value' }, undefined)));
-  it.fails(title('F12'), async () => {
+
+  it("F10: KPainter's detail and a failed job's error reach the user short and clean", async () => {
+    const err = mapKPainterError(422, { detail: 'bad\u0007 value' }, undefined, {});
+    providerError(err, { code: 'bad_request' });
+    expect(err.userMessage).toBe('KPainter refused these settings: bad value');
+    script = [{ status: 200, body: JSON.stringify({ status: 'failed', error: `bad\u001b[31m${'z'.repeat(1000)}` }) }];
+    readableReason(await createKPainterProvider(providerOptions).status(op('j1'), call));
+  });
+
+  it("F11: Krev's error text and a failed generation's error reach the user short and clean", () => {
+    const err = mapKrevError(400, { error: 'bad\u0007 value' }, undefined);
+    providerError(err, { code: 'bad_request' });
+    expect(err.userMessage).toBe('Krev rejected the request: bad value');
+    const gen = KrevGeneration.parse({ id: 'g', status: 'failed', error: { message: `bad\u0085${'w'.repeat(1000)}` } });
+    readableReason(krevStatus(gen));
+  });
+
+  it('F12: a 2xx Krev answer of `null` is a retryable bad_response', async () => {
     script = [{ status: 200, body: 'null' }];
-    await rejectsOnlyWithProviderError(createKrevProvider(providerOptions).status(op('g1'), call));
+    providerError(await rejection(createKrevProvider(providerOptions).status(op('g1'), call)), { provider: 'krev', code: 'bad_response', retryable: true });
   });
-  it.fails(title('F13'), async () => {
-    await rejectsOnlyWithProviderError(createKreaProvider(providerOptions).status(op('\ud83e'), call));
+
+  it('F13: a job id with a lone surrogate is refused with a ProviderError by all three clients', async () => {
+    script = [];
+    providerError(await rejection(createKreaProvider(providerOptions).status(op('\ud83e'), call)), { provider: 'krea', code: 'bad_response', retryable: false });
+    providerError(await rejection(createKrevProvider(providerOptions).status(op('\ud83e'), call)), { provider: 'krev', code: 'bad_response', retryable: false });
+    providerError(await rejection(createKPainterProvider(providerOptions).status(op('\udc00x'), call)), { provider: 'kpainter', code: 'bad_response', retryable: false });
+    // KPainter's creation id too: the job is ready, but its creation cannot be named in a URL.
+    script = [{ status: 200, body: JSON.stringify({ status: 'ready', creation_id: '\ud83e' }) }];
+    providerError(await rejection(createKPainterProvider(providerOptions).status(op('j1'), call)), { provider: 'kpainter', code: 'bad_response', retryable: false });
   });
 });

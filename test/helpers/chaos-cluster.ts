@@ -175,6 +175,32 @@ export class ChaosCluster {
     return { status: res.status, ms: Date.now() - started, id };
   }
 
+  /** For a failure report: where each job stands in Redis (step, retries, outcome). */
+  async jobStates(): Promise<string[]> {
+    const redis = new Redis(this.redis.url);
+    try {
+      const out: string[] = [
+        `running: ${(await redis.smembers(`${PREFIX}:gen:running:slack:T1`)).join(' ')}`,
+        `line: ${(await redis.zrange(`${PREFIX}:gen:line:slack:T1`, 0, -1)).join(' ')}`,
+        `settings: ${JSON.stringify(await redis.hgetall(`${PREFIX}:ws:slack:T1:settings`))}`,
+      ];
+      for (let i = 1; i <= this.commands; i++) {
+        const raw = await redis.hget(`${PREFIX}:generate:g-cmd_trig-chaos-${i}`, 'data');
+        const state = await redis.hget(`${PREFIX}:generate:g-cmd_trig-chaos-${i}`, 'failedReason');
+        if (!raw) {
+          out.push(`chaos-${i}: no job`);
+          continue;
+        }
+        const data = JSON.parse(raw) as { request?: { prompt?: string }; step?: string; retries?: number; crashes?: number; operations?: unknown[]; delivered?: number[]; slotAt?: number; submitting?: unknown; outcome?: { state: string; reason?: string } };
+        const bull = await redis.hmget(`${PREFIX}:generate:g-cmd_trig-chaos-${i}`, 'delay', 'timestamp', 'processedOn', 'attemptsMade', 'stalledCounter');
+        out.push(`chaos-${i} "${data.request?.prompt}": step ${data.step}, ops ${data.operations?.length}, slotAt ${data.slotAt ?? '-'}, submitting ${JSON.stringify(data.submitting ?? null)}, delivered ${JSON.stringify(data.delivered)}, retries ${data.retries}, crashes ${data.crashes}, bull ${JSON.stringify(bull)}, outcome ${data.outcome?.state ?? null}${state ? `, failed: ${state}` : ''}`);
+      }
+      return out;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   /** Provider jobs for a prompt that will be billed (not cancelled, not failed). */
   billedFor(prompt: string): number {
     return this.sim.jobs().filter((j) => j.body['prompt'] === prompt && j.cancelledAt === undefined && !j.fails).length;

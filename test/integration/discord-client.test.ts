@@ -84,8 +84,8 @@ describe('Discord adapter (discord.js against the fake)', () => {
   it('registers the commands from the specs for the guild and identifies with only the intents it needs', () => {
     expect(fake.callsTo('PUT', new RegExp(`^/applications/${APP_ID}/guilds/${GUILD_ID}/commands$`))).toHaveLength(1);
     expect(fake.commands).toEqual(toApplicationCommands(specs));
-    // Guilds (1) + GuildMessageReactions (1 << 10); no privileged MessageContent.
-    expect(fake.identifyPayloads[0]).toMatchObject({ token: 'discord-test-token', intents: 1 | (1 << 10) });
+    // Guilds (1) + GuildMessageReactions (1 << 10) + DirectMessages (1 << 12); no privileged MessageContent.
+    expect(fake.identifyPayloads[0]).toMatchObject({ token: 'discord-test-token', intents: 1 | (1 << 10) | (1 << 12) });
     expect(adapter.isReady()).toBe(true);
   });
 
@@ -163,6 +163,8 @@ describe('Discord adapter (discord.js against the fake)', () => {
   });
 
   it('🎬 on an uncached message: fetches it and hands the core its image, one invocation per reaction', async () => {
+    // Someone else's image is visible only with the MessageContent intent on in the portal.
+    fake.messageContentEnabled = true;
     const image = fake.addAttachment('cat.png', 'image/png', Buffer.from('cat'));
     const message = fake.addMessage(CHANNEL_ID, 'my cat', [image]);
     const before = rec.seen.length;
@@ -182,6 +184,7 @@ describe('Discord adapter (discord.js against the fake)', () => {
     // The reactor's role gives Manage Server: an admin. A moderator's Manage Messages does not.
     expect(b!.actor).toMatchObject({ userId: BOB, isAdmin: true });
     expect(c!.actor).toMatchObject({ userId: CAROL, isAdmin: false });
+    fake.messageContentEnabled = false;
   });
 
   it('a reaction on a message it cannot read still reaches the core, which looks the media up itself', async () => {

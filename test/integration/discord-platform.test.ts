@@ -106,7 +106,12 @@ describe('Discord ChatPlatform over REST', () => {
   it('reads images of a message it did not post, downloads them within limits, and only from Discord hosts', async () => {
     const image = fake.addAttachment('cat.png', 'image/png', Buffer.alloc(2048, 7));
     const message = fake.addMessage(CHANNEL_ID, 'look', [image, fake.addAttachment('notes.txt', 'text/plain', Buffer.from('hi'))], undefined, [{ type: 'image', thumbnail: { url: 'https://example.com/pic.jpg' } }]);
+    // Without the MessageContent intent Discord blanks someone else's message: a refusal that says so, not "no image".
+    const hidden = await refusal(platform.fetchMessageMedia({ ...here, messageId: message.id }));
+    expect(hidden).toMatchObject({ code: 'forbidden', access: { reason: 'content_hidden', channelId: CHANNEL_ID } });
+    fake.messageContentEnabled = true;
     const media = await platform.fetchMessageMedia({ ...here, messageId: message.id });
+    fake.messageContentEnabled = false;
     expect(media).toEqual([
       { url: image['url'], source: 'discord', name: 'cat.png', mimeType: 'image/png', sizeBytes: 2048 },
       { url: 'https://example.com/pic.jpg', source: 'url' },

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const config = loadConfig({
     REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('discord'), PORT: '0', LOG_LEVEL: 'silent',
     DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key',
+    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
   });
   bot = await startBot({ config, logger: silentLogger(), banner: false });
   await fake.connected();
@@ -108,6 +108,8 @@ describe('Discord', () => {
   });
 
   it('🎬 on an uncached message with an image starts image-to-video with that image as the start image', async () => {
+    // Reading someone else's image needs the MessageContent intent switched on in the portal (the fake hides it otherwise).
+    fake.messageContentEnabled = true;
     const attachment = fake.addAttachment('cat.png', 'image/png', renderPng(48, 32, 'cat'));
     const message = fake.addMessage(CHANNEL_ID, 'my cat', [attachment]);
     const assetsBefore = sim.requests().filter((r) => r.path === '/assets').length;
@@ -122,6 +124,7 @@ describe('Discord', () => {
     expect(sim.requests().filter((r) => r.path === '/assets').length).toBe(assetsBefore + 1);
     await new Promise((r) => setTimeout(r, 300));
     expect([...fake.messages.values()].filter((m) => m.channel_id === thread && m.content.includes('Bring this image to life'))).toHaveLength(1);
+    fake.messageContentEnabled = false;
   });
 
   it('the "Animate image" context menu does the same', async () => {
@@ -166,7 +169,7 @@ describe('Discord upload limits', () => {
     const config = loadConfig({
       REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('discord-big'), PORT: '0', LOG_LEVEL: 'silent',
       DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl,
-      KREA_API_URL: bigSim.url, KREA_API_TOKEN: 'krea-test-key',
+      KREA_API_URL: bigSim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
     });
     await bot.close();
     bot = await startBot({ config, logger: silentLogger(), banner: false });

@@ -7,6 +7,8 @@ import { ProviderError } from '../../src/errors.js';
 import type { GenerationRequest, Operation, ProviderStatus } from '../../src/generation.js';
 import { silentLogger } from '../../src/logger.js';
 import type { GenerationProvider, ProviderSubmitRequest } from '../../src/ports.js';
+import { allSpecs } from '../../commands/specs.js';
+import { renderHints } from '../../src/hints.js';
 
 const KEY = 'kgp-live-4f9a8b7c6d5e';
 const CATALOG_KEY = 'kgp-server-1a2b3c4d5e6f';
@@ -78,7 +80,7 @@ describe('KPainter client: account', () => {
     sim.control.revoke('kgp-doomed-key-0000');
     const revoked = await providerError(kp.checkCredentials!({ credentials: { apiKey: 'kgp-doomed-key-0000' } }));
     expect(revoked).toMatchObject({ code: 'unauthorized', retryable: false, status: 401 });
-    expect(revoked.userMessage).toBe('The KPainter key was rejected; an admin should reconnect it with `/genbot connect kpainter`.');
+    expect(renderHints(revoked.userMessage, 'slack', allSpecs)).toBe('The KPainter key was rejected; an admin should reconnect it with `/genbot connect kpainter`.');
     expect(await providerError(kp.checkCredentials!({ credentials: { apiKey: 'kgp-never-issued-99' } }))).toMatchObject({ code: 'unauthorized' });
     sim.control.fail('me', 403);
     expect(await providerError(kp.checkCredentials!(ctx))).toMatchObject({ code: 'unauthorized', retryable: false, status: 403 });

@@ -8,6 +8,8 @@ import type { ProviderStatus } from '../../src/generation.js';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { ProviderSubmitRequest } from '../../src/ports.js';
+import { allSpecs } from '../../commands/specs.js';
+import { renderHints } from '../../src/hints.js';
 
 let sim: KreaSimulator;
 let krea: KreaProvider;
@@ -87,7 +89,7 @@ describe('Krea client', () => {
     sim.control.retire('image/bfl/flux-1.1-pro', 'image/bfl/flux-1-dev');
     const err = await providerError(krea.submit(req({ modelId: 'image/bfl/flux-1.1-pro', width: 1024, height: 1024 }), ctx));
     expect(err).toMatchObject({ code: 'model_retired', replacement: 'image/bfl/flux-1-dev', retryable: false });
-    expect(err.userMessage).toBe('`image/bfl/flux-1.1-pro` was retired by Krea; use `image/bfl/flux-1-dev` instead (add `--model image/bfl/flux-1-dev`).');
+    expect(renderHints(err.userMessage, 'slack', allSpecs)).toBe('`image/bfl/flux-1.1-pro` was retired by Krea; use `image/bfl/flux-1-dev` instead (add `--model image/bfl/flux-1-dev`).');
   });
 
   it('marks 429, 5xx and dropped connections retryable; 401 final', async () => {

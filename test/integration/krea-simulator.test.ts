@@ -100,6 +100,16 @@ describe('authentication', () => {
 
 describe('jobs', () => {
   it('answers a submit with the documented pending job, then walks the states to a real PNG of the requested shape', async () => {
+    // Its own simulator, slow enough that polls every 15 ms see each state even on a busy machine.
+    const slow = await startKreaSimulator({ jobDurationMs: 2500 });
+    try {
+      await walksTheStates(slow);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  async function walksTheStates(sim: KreaSimulator): Promise<void> {
     const submitted = await submit(sim);
     expect(submitted.status).toBe(200);
     expect(documented(`/generate/${FLUX}`, 'post')(submitted.body)).toBe(true);
@@ -127,9 +137,10 @@ describe('jobs', () => {
     const png = await bytesOf(final.body['result']['urls'][0]);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([256, 128]);
+    // The size the request asked for (what the bot's status card announces).
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 512]);
     if (preview) expect((await bytesOf(preview)).subarray(1, 4).toString('latin1')).toBe('PNG');
-  });
+  }
 
   it('makes different pictures for different prompts', async () => {
     const a = await submit(sim, { prompt: 'sunset', seed: 1 });

@@ -113,7 +113,7 @@ beforeAll(async () => {
   const config = loadConfig({
     REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent',
     DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key',
+    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
   });
   bot = await startBot({ config, logger: silentLogger(), banner: false });
   redis = new Redis(testRedisUrl());
@@ -135,7 +135,8 @@ describe('Discord admins: Manage Server or Administrator', () => {
     expect(byName.get('settings')!.default_member_permissions).toBe('32');
     for (const name of ['generate', 'animate', 'models', 'credits', 'jobs', 'help', 'Animate image']) expect(byName.get(name)!.default_member_permissions, name).toBeUndefined();
     for (const c of commands) {
-      expect(c.contexts).toEqual([0]);
+      // Admin commands in guilds only (Guild 0); the others also in a DM with the bot (BotDM 1).
+      expect(c.contexts).toEqual(['connect', 'settings'].includes(c.name) ? [0] : [0, 1]);
       expect(c.integration_types).toEqual([0]);
       expect(c.dm_permission).toBeUndefined();
     }
@@ -208,6 +209,9 @@ describe('Discord job control', () => {
 });
 
 describe('Discord /animate message_link: only channels the member can read', () => {
+  // Someone else's image behind a link is readable only with the MessageContent intent on in the portal.
+  beforeAll(() => void (fake.messageContentEnabled = true));
+  afterAll(() => void (fake.messageContentEnabled = false));
   const picture = (channel: string) => fake.addMessage(channel, 'a picture', [fake.addAttachment(`p${nextSnowflake()}.png`, 'image/png', renderPng(32, 24, channel))]);
   const link = (channel: string, messageId: string) => `https://discord.com/channels/${GUILD_ID}/${channel}/${messageId}`;
   const animate = (user: string, url: string) => command('animate', [{ name: 'message_link', type: 3, value: url }], user);

@@ -214,7 +214,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
     const config = loadConfig({
       REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent', SLACK_API_URL: fake.apiUrl,
       SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, BOT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key',
+      KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
     });
     bot = await startBot({ config, logger: silentLogger(), banner: false });
     fake.users.set('UADMIN', { is_admin: true });

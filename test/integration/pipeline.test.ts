@@ -38,8 +38,11 @@ describe('generation pipeline', () => {
     expect(keys.filter((k, i) => i > 0 && k === keys[i - 1] && h.platform.updates[i]!.priority === 'progress')).toEqual([]);
     const final = h.platform.finalView!;
     const buttons = final.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons.map((x) => x.label) : []));
-    expect(buttons).toEqual(['Retry', 'Variations', 'Upscale', 'Animate', 'Delete']);
-    expect(job.outcome?.outputs[0]).toMatchObject({ mimeType: 'image/png', width: 256, height: 145 });
+    // One row for the image (flux takes an input image: Vary starts from it), one for the job.
+    expect(buttons).toEqual(['Upscale', 'Vary (from image)', 'Animate', 'Retry', 'Vary (new seed)', 'Remix', 'Delete']);
+    // The simulator draws the size the card announces (1360×768).
+    expect(job.outcome?.outputs[0]).toMatchObject({ mimeType: 'image/png', width: 1360, height: 768 });
+    expect(final.blocks.find((b) => b.type === 'media')).toEqual({ type: 'media', items: [{ url: job.outcome!.outputs[0]!.url, alt: 'a red fox at dawn', mimeType: 'image/png', width: 1360, height: 768 }] });
     const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u2' });
     expect(indexed).toMatchObject({ jobId: id, role: 'result' });
   });

@@ -53,7 +53,7 @@ function startWith(env: Record<string, string>): Promise<RunningBot> {
   const config = loadConfig({
     KREA_API_TOKEN: SECRETS.KREA_API_TOKEN, KREV_API_KEY: SECRETS.KREV_API_KEY, KPAINTER_API_KEY: SECRETS.KPAINTER_API_KEY,
     BOT_ENCRYPTION_KEY: SECRETS.BOT_ENCRYPTION_KEY, BOT_ENCRYPTION_KEY_PREVIOUS: SECRETS.BOT_ENCRYPTION_KEY_PREVIOUS, SLACK_SIGNING_SECRET: SECRETS.SLACK_SIGNING_SECRET,
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('secrets'), PORT: '0', LOG_LEVEL: 'debug',
+    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('secrets'), PORT: '0', LOG_LEVEL: 'debug', POLL_SCALE: '0.05',
     SLACK_API_URL: slack.apiUrl, KREA_API_URL: krea.url, KREV_API_URL: krev.url, KPAINTER_API_URL: kpainter.url,
     ...env,
   });

@@ -29,7 +29,7 @@ async function startSlackBot(env: Record<string, string>): Promise<RunningBot> {
     LOG_LEVEL: 'silent',
     SLACK_API_URL: fake.apiUrl,
     KREA_API_URL: sim.url,
-    KREA_API_TOKEN: 'krea-test-key',
+    KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
     ...env,
   });
   return startBot({ config, logger: silentLogger(), banner: false });
@@ -166,7 +166,8 @@ describe('Slack, HTTP mode', () => {
   });
 
   it('a 429 on chat.update drops progress edits at once and the final result still lands', async () => {
-    fake.rateLimitUpdates = 3;
+    // Two 429s: the first edit (a progress one) is dropped at once; whichever edit meets the second is a final one, retried.
+    fake.rateLimitUpdates = 2;
     await signedForm(slash('a busy harbor'));
     const status = await until(() => statusPosts('a busy harbor')[0]);
     const ts = await until(() => fake.messages.find((m) => m.text === status.args['text'])?.ts);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await fake.start();
   sim = await startKreaSimulator({ jobDurationMs: 400 });
   const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent', SLACK_API_URL: fake.apiUrl, KREA_API_URL: sim.url, KREA_API_TOKEN: 'purge-krea-key',
+    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent', SLACK_API_URL: fake.apiUrl, KREA_API_URL: sim.url, KREA_API_TOKEN: 'purge-krea-key',  POLL_SCALE: '0.05',
     SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, BOT_ENCRYPTION_KEY: 'ab'.repeat(32),
   });
   bot = await startBot({ config, logger: silentLogger(), banner: false });

@@ -30,7 +30,7 @@ describe('toApplicationCommands', () => {
         name: 'generate',
         type: 1,
         description: 'Generate images from a prompt',
-        contexts: [0],
+        contexts: [0, 1],
         integration_types: [0],
         options: [
           // Required first (Discord refuses them after optional ones), otherwise in spec order.
@@ -46,8 +46,8 @@ describe('toApplicationCommands', () => {
           { type: 11, name: 'image3', description: 'Another input image' },
         ],
       },
-      { name: 'credits', type: 1, description: `${'x'.repeat(99)}…`, contexts: [0], integration_types: [0] },
-      { name: ANIMATE_CONTEXT_MENU, type: 3, description: '', contexts: [0], integration_types: [0] },
+      { name: 'credits', type: 1, description: `${'x'.repeat(99)}…`, contexts: [0, 1], integration_types: [0] },
+      { name: ANIMATE_CONTEXT_MENU, type: 3, description: '', contexts: [0, 1], integration_types: [0] },
     ]);
   });
 
@@ -59,8 +59,9 @@ describe('toApplicationCommands', () => {
     expect(byName.get('settings')!.default_member_permissions).toBe('32');
     for (const c of commands.filter((x) => !['connect', 'settings'].includes(x.name))) expect(c.default_member_permissions).toBeUndefined();
     for (const c of commands) {
-      // Guild installs, used in guilds; the deprecated dm_permission is not sent.
-      expect(c.contexts).toEqual([0]);
+      // Guild installs; admin commands in guilds only (Guild 0), the rest in the bot's DM too
+      // (BotDM 1); never PrivateChannel (2, user installs only). dm_permission is not sent.
+      expect(c.contexts).toEqual(['connect', 'settings'].includes(c.name) ? [0] : [0, 1]);
       expect(c.integration_types).toEqual([0]);
       expect(c).not.toHaveProperty('dm_permission');
     }

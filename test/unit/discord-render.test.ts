@@ -48,4 +48,36 @@ describe('renderDiscordMessage', () => {
     expect(long.content.endsWith('…')).toBe(true);
     expect(renderDiscordMessage({ text: 'only text', blocks: [] }).content).toBe('only text');
   });
+
+  it('renders each time style as a client-rendered <t:…> timestamp', () => {
+    const ts = 1_767_225_600;
+    const styles = ['relative', 'time', 'datetime', 'date'].map((st) => `<time:${ts}:${st}>`).join(' ');
+    expect(renderDiscordMessage({ text: '', blocks: [{ type: 'fields', fields: [{ label: 'Times', value: styles }] }] }).content).toBe(`**Times** <t:${ts}:R> <t:${ts}:t> <t:${ts}:f> <t:${ts}:d>`);
+    // The plain text of a view without blocks is rendered too.
+    expect(renderDiscordMessage({ text: `resets <time:${ts}:time>`, blocks: [] }).content).toBe(`resets <t:${ts}:t>`);
+  });
+
+  it('marks an estimated percentage with ≈', () => {
+    expect(renderDiscordMessage({ text: '', blocks: [{ type: 'progress', percent: 40, estimated: true, label: 'Generating' }] }).content).toBe('▰▰▰▰▱▱▱▱▱▱ ≈40% · Generating');
+  });
+
+  it('shows up to four results as one gallery (embeds sharing a url) and links a video', () => {
+    const items = [1, 2, 3, 4].map((i) => ({ url: `https://cdn.discordapp.com/attachments/1/${i}/fox-${i}.png`, mimeType: 'image/png', alt: 'fox' }));
+    const payload = renderDiscordMessage({ text: '', blocks: [{ type: 'text', text: 'Done' }, { type: 'media', items }] });
+    expect(payload.embeds).toEqual(items.map((i) => ({ url: items[0]!.url, image: { url: i.url } })));
+    expect(payload.content).toBe('Done');
+    const single = renderDiscordMessage({ text: '', blocks: [{ type: 'media', items: [items[0]!] }] });
+    expect(single.embeds).toEqual([{ image: { url: items[0]!.url } }]);
+    const video = renderDiscordMessage({ text: '', blocks: [{ type: 'text', text: 'Done' }, { type: 'media', items: [{ url: 'https://cdn.discordapp.com/attachments/1/9/wave.mp4', mimeType: 'video/mp4', alt: 'wave' }] }] });
+    expect(video.embeds).toEqual([]);
+    expect(video.content).toBe('Done\n▶️ [Video](https://cdn.discordapp.com/attachments/1/9/wave.mp4)');
+  });
+
+  it('starts a row per actions block: four image rows and the job row fill exactly five rows', () => {
+    const row = (i: number) => ({ type: 'actions' as const, buttons: (['upscale', 'vary', 'animate'] as const).map((action) => ({ action, jobId: 'g-1', arg: String(i), label: `${action} ${i + 1}` })) });
+    const job = { type: 'actions' as const, buttons: (['retry', 'variations', 'remix', 'delete'] as const).map((action) => ({ action, jobId: 'g-1', label: action })) };
+    const payload = renderDiscordMessage({ text: '', blocks: [row(0), row(1), row(2), row(3), job] });
+    expect(payload.components.map((r) => r.components.length)).toEqual([3, 3, 3, 3, 4]);
+    expect(decodeButtonId(payload.components[2]!.components[1]!.custom_id)).toEqual({ action: 'vary', jobId: 'g-1', arg: '2' });
+  });
 });

@@ -57,7 +57,7 @@ describe('buildGenerationRequest', () => {
     expect(messageOf(() => checkModelKind(flux, 'video'))).toBe('`image/bfl/flux-1-dev` makes images, not videos. Pick a video model, for example `video/google/veo-3.1-fast`.');
   });
   it('suggests the closest model ids', () => {
-    expect(unknownModelError('image/bfl/flux-dev', ['image/bfl/flux-1-dev', 'image/bfl/flux-1.1-pro', 'video/google/veo-3']).userMessage).toBe(
+    expect(messageOf(() => { throw unknownModelError('image/bfl/flux-dev', ['image/bfl/flux-1-dev', 'image/bfl/flux-1.1-pro', 'video/google/veo-3']); })).toBe(
       'There is no model `image/bfl/flux-dev`. Closest: `image/bfl/flux-1-dev`. See them all with `/genbot models`.',
     );
   });

@@ -8,8 +8,10 @@ import { renderPage } from '../../adapters/web/page.js';
 import { renderBanner } from '../../src/main/banner.js';
 
 type Msg = { id: string; author: 'bot' | 'user'; text?: string; view?: unknown; files: Array<{ name: string; mimeType: string; url: string }>; threadId?: string; ephemeral?: boolean };
-const page = new Function(`${RENDER_SCRIPT}; return { esc, md, renderBlock, messageHtml };`)() as {
-  md(text: string): string;
+const page = new Function(`${RENDER_SCRIPT}; return { esc, md, renderBlock, messageHtml, timeText, formHtml };`)() as {
+  md(text: string, nowMs?: number): string;
+  timeText(seconds: number, style: string, nowMs: number): string;
+  formHtml(form: unknown): string;
   renderBlock(block: unknown, msg: { id: string }): string;
   messageHtml(m: Msg, time?: string): string;
 };
@@ -61,6 +63,42 @@ describe('playground rendering', () => {
     expect(hostile).toContain('src="#"');
     const viewImage = page.messageHtml({ id: 'm5', author: 'bot', files: [], view: { text: '', blocks: [{ type: 'image', url: 'https://cdn.example/p.png', alt: 'preview' }] } });
     expect(viewImage).toContain('react-clapper');
+  });
+
+  it('renders time tokens as <time> elements; relative ones read as the page clock says', () => {
+    const ts = 1_767_225_600;
+    const now = ts * 1000;
+    const html = page.md(`started <time:${ts - 125}:relative>, ETA <time:${ts + 30}:relative>`, now);
+    expect(html).toContain(`<time data-testid="time" datetime="2025-12-31T23:57:55.000Z" data-ts="${ts - 125}" data-style="relative">2 min ago</time>`);
+    expect(html).toContain('data-style="relative">in 30s</time>');
+    expect(page.timeText(ts + 2, 'relative', now)).toBe('in a few seconds');
+    expect(page.timeText(ts - 3, 'relative', now)).toBe('just now');
+    expect(page.md(`at <time:${ts}:time>`, now)).toMatch(/<time [^>]*data-style="time">[^<]+<\/time>/);
+    // Anything else that looks like a tag stays text.
+    expect(page.md('<time:12:evil onload=x>', now)).toBe('&lt;time:12:evil onload=x&gt;');
+  });
+
+  it('marks an estimated percentage with ≈', () => {
+    expect(page.renderBlock({ type: 'progress', percent: 40, estimated: true, label: 'Generating' }, { id: 'm1' })).toContain('Generating · ≈40%');
+  });
+
+  it('shows results inline, numbered when there are several, with their size reserved; a video plays', () => {
+    const items = [1, 2, 3, 4].map((i) => ({ url: `/files/f${i}/fox-${i}.png`, alt: 'a "red" fox', mimeType: 'image/png', width: 1360, height: 768 }));
+    const html = page.renderBlock({ type: 'media', items }, { id: 'm1' });
+    expect(html).toContain('class="gallery grid" data-testid="media"');
+    expect(html.match(/data-testid="result-image"/g)).toHaveLength(4);
+    expect(html).toContain('<img class="result" data-testid="result-image" src="/files/f3/fox-3.png" alt="a &quot;red&quot; fox" width="1360" height="768"><figcaption>3</figcaption>');
+    const one = page.renderBlock({ type: 'media', items: [items[0]] }, { id: 'm1' });
+    expect(one).not.toContain('figcaption');
+    const video = page.renderBlock({ type: 'media', items: [{ url: 'javascript:alert(1)', alt: 'wave', mimeType: 'video/mp4' }] }, { id: 'm1' });
+    expect(video).toContain('data-testid="result-video" controls preload="metadata" src="#"');
+  });
+
+  it('a form the bot asks for comes pre-filled, every value escaped', () => {
+    const html = page.formHtml({ id: 'remix:g-1', title: 'Remix', submitLabel: 'Run', fields: [{ id: 'prompt', label: 'Prompt and flags', value: 'a fox --ar 16:9 </textarea><script>x()</script>', multiline: true, maxLength: 3000 }] });
+    expect(html).toContain('<textarea rows="4" name="prompt" data-testid="form-field-prompt" maxlength="3000" required>a fox --ar 16:9 &lt;/textarea&gt;&lt;script&gt;x()&lt;/script&gt;</textarea>');
+    expect(html).toContain('data-testid="form-submit">Run</button>');
+    expect(html).not.toContain('<script');
   });
 
   it('ephemeral replies say they are only visible to you', () => {

@@ -39,13 +39,14 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { ModelInfo, ModelParams } from '../../../src/catalog.js';
+import { providerText } from '../../../src/errors.js';
 import type { Cost, Operation, ProviderStatus } from '../../../src/generation.js';
 import type { Logger } from '../../../src/logger.js';
 import { noopMetrics, type Metrics } from '../../../src/metrics-port.js';
 import type { MediaKind, MediaRef } from '../../../src/model.js';
 import type { Clock, GenerationProvider, ProviderCallContext, ProviderSubmitRequest } from '../../../src/ports.js';
 import { httpJson, retryAfterMs, type HttpResponse } from '../http.js';
-import { badResponse, mapKPainterError, networkError } from './errors.js';
+import { badResponse, brokenResultLinks, mapKPainterError, networkError, unusableId } from './errors.js';
 
 export interface KPainterProviderOptions {
   baseUrl: string;
@@ -237,7 +238,8 @@ function phaseOf(status: string): Phase {
 }
 
 function failedStatus(job: Job, phase: 'failed' | 'invalid'): ProviderStatus {
-  const why = (typeof job.error === 'string' ? job.error : job.error?.message) ?? job.failure_reason ?? job.message ?? undefined;
+  // KPainter's own words, made fit to show (providerText); the first that says something.
+  const why = [typeof job.error === 'string' ? job.error : job.error?.message, job.failure_reason, job.message].map((t) => (typeof t === 'string' ? providerText(t) : '')).find((t) => t !== '');
   const moderated = why !== undefined && /moderat|safety|nsfw|policy|sensitive/i.test(why);
   const reason = moderated
     ? 'KPainter declined this prompt under its content policy. Try rewording it.'
@@ -249,27 +251,45 @@ function failedStatus(job: Job, phase: 'failed' | 'invalid'): ProviderStatus {
 
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime' };
 
+/** Call only with a URL that parses. */
 function mediaOf(url: string, declared?: string | null): MediaRef {
   const ext = new URL(url).pathname.split('.').pop()?.toLowerCase();
   const mimeType = declared ?? (ext ? MIME[ext] : undefined);
   return { url, source: 'provider', ...(mimeType ? { mimeType } : {}) };
 }
 
-/** main_url first, then the artifacts of the model's kind that are results, not thumbnails. */
+/**
+ * main_url first, then the artifacts of the model's kind that are results, not thumbnails. Every
+ * http(s) link that parses is kept (each is a paid result); when links came but none parses,
+ * nothing can be delivered: a retryable error, since asking again may bring good links.
+ */
 function outputsOf(creation: z.infer<typeof Creation>, kind: MediaKind): MediaRef[] {
-  const candidates: MediaRef[] = creation.main_url ? [mediaOf(creation.main_url)] : [];
+  const candidates: Array<{ url: string; declared?: string | null | undefined }> = creation.main_url ? [{ url: creation.main_url }] : [];
   for (const a of creation.artifacts ?? []) {
-    const item = typeof a === 'string' ? { url: a } : a;
     const label = typeof a === 'string' ? '' : [a.kind, a.type, a.role].filter(Boolean).join(' ');
     if (/thumb|cover|poster|preview/i.test(label)) continue;
-    candidates.push(mediaOf(item.url, typeof a === 'string' ? undefined : a.mime_type));
+    candidates.push(typeof a === 'string' ? { url: a } : { url: a.url, declared: a.mime_type });
   }
+  const links = candidates.filter((c) => /^https?:\/\//.test(c.url));
+  const usable = links.filter((c) => URL.canParse(c.url));
+  if (usable.length === 0 && links.length > 0) throw brokenResultLinks();
   const seen = new Set<string>();
-  return candidates.filter((m) => {
-    const ok = /^https?:\/\//.test(m.url) && !seen.has(m.url) && (!m.mimeType || m.mimeType.startsWith(`${kind}/`));
-    seen.add(m.url);
-    return ok;
-  });
+  return usable
+    .map((c) => mediaOf(c.url, c.declared))
+    .filter((m) => {
+      const ok = !seen.has(m.url) && (!m.mimeType || m.mimeType.startsWith(`${kind}/`));
+      seen.add(m.url);
+      return ok;
+    });
+}
+
+/** An id as a URL path segment; encodeURIComponent throws on a lone surrogate, which JSON allows. */
+function idSegment(id: string): string {
+  try {
+    return encodeURIComponent(id);
+  } catch {
+    throw unusableId();
+  }
 }
 
 // ---------------------------------------------------------------- the provider
@@ -349,7 +369,7 @@ export function createKPainterProvider(options: KPainterProviderOptions): Genera
 
     async status(operation, ctx): Promise<ProviderStatus> {
       const key = ctx.credentials.apiKey;
-      const res = await call('status', `/creations/jobs/${encodeURIComponent(operation.providerJobId)}`, key, { method: 'GET', signal: ctx.signal });
+      const res = await call('status', `/creations/jobs/${idSegment(operation.providerJobId)}`, key, { method: 'GET', signal: ctx.signal });
       const job = parse(Job, res, 'job JSON');
       const phase = phaseOf(job.status);
       switch (phase) {
@@ -371,7 +391,7 @@ export function createKPainterProvider(options: KPainterProviderOptions): Genera
           const stored = operation['creationId'];
           const creationId = job.creation_id ?? (typeof stored === 'string' ? stored : undefined);
           if (!creationId) throw badResponse('ready job without a creation id');
-          const detail = parse(Creation, await call('detail', `/creations/${encodeURIComponent(creationId)}`, key, { method: 'GET', signal: ctx.signal }), 'creation detail JSON');
+          const detail = parse(Creation, await call('detail', `/creations/${idSegment(creationId)}`, key, { method: 'GET', signal: ctx.signal }), 'creation detail JSON');
           const kind: MediaKind = operation.modelId.startsWith('video/') ? 'video' : 'image';
           const cost: Cost | undefined = typeof detail.credits_used === 'number' ? { amount: detail.credits_used, unit: 'credits' } : undefined;
           return { state: 'succeeded', providerState: job.status, outputs: outputsOf(detail, kind), ...(cost ? { cost } : {}) };

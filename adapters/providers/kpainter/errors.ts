@@ -2,16 +2,20 @@
  * KPainter HTTP answers → ProviderError. KPainter is a FastAPI service: errors carry `{detail}`,
  * a string or a list of validation items `{loc, msg, type}`. The key is scrubbed from every text.
  */
-import { ProviderError } from '../../../src/errors.js';
+import { ProviderError, providerText } from '../../../src/errors.js';
 
 const P = 'kpainter';
 export const KPAINTER_SITE = 'https://kpainter.ai';
 
-/** `{detail}` as one short line: a string as-is, a validation list as "field: msg; …". */
+/** Text with something to say once control characters are gone (uncapped: the key is cut out before the cap). */
+const said = (v: unknown): string => (typeof v === 'string' ? providerText(v, Infinity) : '');
+
+/** `{detail}` as one line: a string as-is, a validation list as "field: msg; …". */
 export function detailText(body: unknown, fallback: string): string {
   if (!body || typeof body !== 'object') return fallback;
   const b = body as { detail?: unknown; message?: unknown; error?: unknown };
-  if (typeof b.detail === 'string' && b.detail.trim()) return b.detail.trim();
+  const detail = said(b.detail);
+  if (detail) return detail;
   if (Array.isArray(b.detail)) {
     const items = b.detail.map((item: unknown) => {
       const i = (item ?? {}) as { loc?: unknown; msg?: unknown };
@@ -22,7 +26,10 @@ export function detailText(body: unknown, fallback: string): string {
     });
     if (items.length > 0) return items.slice(0, 3).join('; ');
   }
-  for (const v of [b.message, b.error]) if (typeof v === 'string' && v.trim()) return v.trim();
+  for (const v of [b.message, b.error]) {
+    const text = said(v);
+    if (text) return text;
+  }
   return fallback;
 }
 
@@ -45,19 +52,20 @@ export function outOfCredits(status: number | undefined, message: string): Provi
 }
 
 export function mapKPainterError(status: number, body: unknown, retryAfterMs: number | undefined, context: { modelId?: string; secret?: string }): ProviderError {
-  const text = redact(detailText(body, `HTTP ${status}`), context.secret);
+  // The key is cut out before the cap, so no half key is left.
+  const text = providerText(redact(detailText(body, `HTTP ${status}`), context.secret)) || `HTTP ${status}`;
   const base = { provider: P, status, message: `KPainter answered ${status}: ${text}` };
   if (status === 402 || isInsufficientCredits(text)) return outOfCredits(status, base.message);
   switch (status) {
     case 401:
     case 403:
-      return new ProviderError({ ...base, code: 'unauthorized', retryable: false, userMessage: 'The KPainter key was rejected; an admin should reconnect it with `/genbot connect kpainter`.' });
+      return new ProviderError({ ...base, code: 'unauthorized', retryable: false, userMessage: 'The KPainter key was rejected; an admin should reconnect it with `<cmd:connect kpainter>`.' });
     case 404:
       return new ProviderError({
         ...base,
         code: 'not_found',
         retryable: false,
-        userMessage: context.modelId ? `KPainter does not know \`${context.modelId}\`. See the models with \`/genbot models\`.` : 'KPainter has no record of that job.',
+        userMessage: context.modelId ? `KPainter does not know \`${context.modelId}\`. See the models with \`<cmd:models>\`.` : 'KPainter has no record of that job.',
       });
     case 400:
     case 422:
@@ -73,6 +81,22 @@ export function mapKPainterError(status: number, body: unknown, retryAfterMs: nu
 /** A 2xx whose body is not the JSON we expect: a glitch worth one more try. */
 export function badResponse(what: string): ProviderError {
   return new ProviderError({ provider: P, code: 'bad_response', retryable: true, message: `unexpected KPainter ${what}`, userMessage: 'KPainter answered with something unexpected. Retrying.' });
+}
+
+/** A finished creation whose every result link is broken: asking again may bring good ones; if not, this is the final word. */
+export function brokenResultLinks(): ProviderError {
+  return new ProviderError({
+    provider: P,
+    code: 'bad_response',
+    retryable: true,
+    message: 'finished KPainter creation whose result URLs do not parse',
+    userMessage: 'KPainter finished this job, but the links it sent for the results are broken, so they could not be delivered.',
+  });
+}
+
+/** An id no URL can carry (a lone surrogate is valid JSON): asking again cannot help. */
+export function unusableId(): ProviderError {
+  return new ProviderError({ provider: P, code: 'bad_response', retryable: false, message: 'KPainter id is not well-formed Unicode', userMessage: 'KPainter gave this job an id that cannot be looked up, so it cannot be followed.' });
 }
 
 export function networkError(err: unknown): ProviderError {

@@ -12,7 +12,7 @@ import type { Clock, GenerationProvider, ProviderCallContext, ProviderSubmitRequ
 import { noopMetrics, type Metrics } from '../../../src/metrics-port.js';
 import { httpJson, retryAfterMs, type HttpResponse } from '../http.js';
 import { buildKreaBody } from './body.js';
-import { mapKreaError, networkError } from './errors.js';
+import { mapKreaError, networkError, unusableId } from './errors.js';
 import { createSchemaValidator, describeSchemaErrors, parseKreaOpenApi } from './openapi.js';
 import { toModelInfo } from './params.js';
 import { KreaJob, KreaJobList, toProviderStatus } from './states.js';
@@ -29,6 +29,15 @@ export interface KreaProviderOptions {
 }
 
 export type KreaProvider = GenerationProvider & { models(signal?: AbortSignal): Promise<ModelInfo[]> };
+
+/** An id as a URL path segment; encodeURIComponent throws on a lone surrogate, which JSON allows. */
+function idSegment(id: string): string {
+  try {
+    return encodeURIComponent(id);
+  } catch {
+    throw unusableId();
+  }
+}
 
 export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -108,13 +117,13 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
     },
 
     async status(operation, ctx): Promise<ProviderStatus> {
-      const res = await call('status', `${base}/jobs/${encodeURIComponent(operation.providerJobId)}`, { method: 'GET', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) }, operation.modelId);
+      const res = await call('status', `${base}/jobs/${idSegment(operation.providerJobId)}`, { method: 'GET', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) }, operation.modelId);
       return toProviderStatus(parseJob(res));
     },
 
     async cancel(operation, ctx): Promise<ProviderStatus> {
       try {
-        await call('cancel', `${base}/jobs/${encodeURIComponent(operation.providerJobId)}`, { method: 'DELETE', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) }, operation.modelId);
+        await call('cancel', `${base}/jobs/${idSegment(operation.providerJobId)}`, { method: 'DELETE', headers: auth(ctx), ...(ctx.signal ? { signal: ctx.signal } : {}) }, operation.modelId);
       } catch (err) {
         // Already finished or already gone: the read below tells what really happened.
         if (!(err instanceof ProviderError && err.code === 'not_found')) throw err;
@@ -167,7 +176,14 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
 
     parseWebhook(body) {
       const parsed = KreaJob.safeParse(body);
-      return parsed.success ? { providerJobId: parsed.data.job_id, status: toProviderStatus(parsed.data) } : undefined;
+      if (!parsed.success) return undefined;
+      try {
+        return { providerJobId: parsed.data.job_id, status: toProviderStatus(parsed.data) };
+      } catch (err) {
+        // A job whose status cannot be read: its own poll meets the same answer and retries.
+        if (err instanceof ProviderError) return undefined;
+        throw err;
+      }
     },
   };
 }

@@ -1,7 +1,9 @@
 /** Krea's nine job states → the neutral ProviderStatus, in one table. */
 import { z } from 'zod';
+import { providerText } from '../../../src/errors.js';
 import type { ProviderStatus } from '../../../src/generation.js';
 import type { MediaRef } from '../../../src/model.js';
+import { brokenResultLinks } from './errors.js';
 
 export const KreaJobState = z.enum(['backlogged', 'queued', 'scheduled', 'processing', 'sampling', 'intermediate-complete', 'completed', 'failed', 'cancelled']);
 export type KreaJobState = z.infer<typeof KreaJobState>;
@@ -38,8 +40,11 @@ export const STATE_TABLE: Record<KreaJobState, ProviderStatus['state']> = {
   cancelled: 'cancelled',
 };
 
-function urlsOf(job: KreaJob): string[] {
-  return (job.result?.urls ?? []).map((u) => (typeof u === 'string' ? u : u.url)).filter((u) => /^https?:\/\//.test(u));
+/** The job's http(s) result links: `usable` parse, `broken` look like links but do not (`https://a b.png`). */
+function linksOf(job: KreaJob): { usable: string[]; broken: number } {
+  const links = (job.result?.urls ?? []).map((u) => (typeof u === 'string' ? u : u.url)).filter((u) => /^https?:\/\//.test(u));
+  const usable = links.filter((u) => URL.canParse(u));
+  return { usable, broken: links.length - usable.length };
 }
 
 function mediaOf(url: string): MediaRef {
@@ -48,19 +53,25 @@ function mediaOf(url: string): MediaRef {
   return { url, source: 'provider', ...(ext && mime[ext] ? { mimeType: mime[ext] } : {}) };
 }
 
+/** The job as a ProviderStatus; a finished job whose every result link is broken is a retryable ProviderError. */
 export function toProviderStatus(job: KreaJob): ProviderStatus {
   const state = STATE_TABLE[job.status];
   switch (state) {
     case 'queued':
       return { state, providerState: job.status };
     case 'running': {
-      const previews = job.status === 'intermediate-complete' ? urlsOf(job) : [];
+      const previews = job.status === 'intermediate-complete' ? linksOf(job).usable : [];
       return previews.length > 0 ? { state, providerState: job.status, previewUrls: previews } : { state, providerState: job.status };
     }
-    case 'succeeded':
-      return { state, providerState: job.status, outputs: urlsOf(job).map(mediaOf) };
+    case 'succeeded': {
+      // Every link that parses is kept (each is a paid result); only when all are broken is there nothing to deliver.
+      const { usable, broken } = linksOf(job);
+      if (usable.length === 0 && broken > 0) throw brokenResultLinks();
+      return { state, providerState: job.status, outputs: usable.map(mediaOf) };
+    }
     case 'failed': {
-      const reason = job.result?.error ?? job.result?.message ?? (typeof job.error === 'string' ? job.error : undefined);
+      const said = [job.result?.error, job.result?.message, job.error].map((t) => (typeof t === 'string' ? providerText(t) : ''));
+      const reason = said.find((t) => t !== '');
       const moderated = reason && /moderat|safety|nsfw|policy/i.test(reason);
       return {
         state,

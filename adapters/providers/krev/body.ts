@@ -27,7 +27,7 @@ export interface KrevSubmit {
 
 export function buildKrevSubmit(request: ProviderSubmitRequest): KrevSubmit {
   const endpoint = KREV_ENDPOINTS[request.modelId];
-  if (!endpoint) throw badRequest(`unknown Krev model ${request.modelId}`, `Krev has no model \`${request.modelId}\`. See the models with \`/genbot models\`.`);
+  if (!endpoint) throw badRequest(`unknown Krev model ${request.modelId}`, `Krev has no model \`${request.modelId}\`. See the models with \`<cmd:models>\`.`);
   const parsed = KrevParams.safeParse(request.params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -42,9 +42,9 @@ import { noopMetrics, type Metrics } from '../../../src/metrics-port.js';
 import { httpJson, retryAfterMs, type HttpResponse } from '../http.js';
 import { buildKrevSubmit } from './body.js';
 import { estimateKrevCredits, krevBatches, KREV_MODELS } from './catalog.js';
-import { badRequest, badResponse, krevErrorText, mapKrevError, networkError } from './errors.js';
+import { badRequest, badResponse, krevErrorText, mapKrevError, networkError, unusableId } from './errors.js';
 import { envelope, KrevChatRun, KrevChatStart, KrevCredits, KrevGeneration, KrevProductJson, KrevSubmitAnswer } from './schemas.js';
-import { adCopyText, chatRunStatus, isHttpUrl, knownChatState, mediaOf, toProviderStatus } from './states.js';
+import { adCopyText, chatRunStatus, isResultUrl, knownChatState, mediaOf, toProviderStatus } from './states.js';
 
 export interface KrevProviderOptions {
   /** The API base, e.g. https://app.krev.ai/api/v1 (no trailing slash needed). */
@@ -111,6 +111,15 @@ const CHAT_MODEL_ID = 'chat/krev/agent';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const PRODUCT_TYPES = /^image\/(png|jpe?g|webp)$/i;
 
+/** An id as a URL path segment; encodeURIComponent throws on a lone surrogate, which JSON allows. */
+function idSegment(id: string): string {
+  try {
+    return encodeURIComponent(id);
+  } catch {
+    throw unusableId();
+  }
+}
+
 export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
   const origin = new URL(base).origin;
@@ -138,6 +147,7 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
     metrics.providerCall('krev', op, String(res.status), clock.now() - started);
     if (res.status < 200 || res.status >= 300) throw mapKrevError(res.status, res.body, retryAfterMs(res.headers), key);
     if (res.body === undefined) throw badResponse(`${op}: HTTP ${res.status} without JSON (${res.text.length} bytes)`);
+    if (res.body === null) throw badResponse(`${op}: HTTP ${res.status} with JSON null`);
     if ((res.body as { success?: unknown }).success === false) throw badResponse(`${op}: success:false with HTTP ${res.status}: ${krevErrorText(res.body, 'no error text', key)}`, key);
     const parsed = envelope(schema).safeParse(res.body);
     if (!parsed.success) {
@@ -161,7 +171,7 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
 
   /** Krev's own run URL, never another host: the bearer key goes with it. */
   function safePollUrl(pollUrl: string | null | undefined, runId: string): string {
-    const fallback = `${base}/chat/runs/${encodeURIComponent(runId)}`;
+    const fallback = `${base}/chat/runs/${idSegment(runId)}`;
     if (!pollUrl) return fallback;
     try {
       return new URL(pollUrl).origin === origin ? pollUrl : fallback;
@@ -187,7 +197,8 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
     async submit(request, ctx): Promise<Operation> {
       const { endpoint, body } = buildKrevSubmit(request);
       const answer = await call(`submit_${endpoint}`, 'POST', `${base}/${endpoint}`, ctx, KrevSubmitAnswer, { json: body });
-      const urls = [...(answer.images ?? []), ...(answer.video_url ? [answer.video_url] : [])].filter(isHttpUrl);
+      // Only links that parse are kept: with none, status polls the generation instead.
+      const urls = [...(answer.images ?? []), ...(answer.video_url ? [answer.video_url] : [])].filter(isResultUrl);
       const adText = adCopyText(answer.ad_copy);
       const krev: KrevOperationData = {
         endpoint,
@@ -202,11 +213,13 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
       const stored = KrevOperationData.safeParse(operation['krev']);
       const krev = stored.success ? stored.data : undefined;
       const cost = krev?.creditsUsed !== undefined ? { amount: krev.creditsUsed, unit: 'credits' as const } : undefined;
-      if (krev?.urls && krev.urls.length > 0) {
+      // Kept by an older submit, a stored link may not parse: with none that does, the generation record is read instead.
+      const urls = krev?.urls?.filter(isResultUrl) ?? [];
+      if (urls.length > 0) {
         // Answered synchronously: the media are already here, nothing to poll.
-        return { state: 'succeeded', providerState: 'succeeded', outputs: krev.urls.map(mediaOf), ...(cost ? { cost } : {}), ...(krev.adText ? { text: krev.adText } : {}) };
+        return { state: 'succeeded', providerState: 'succeeded', outputs: urls.map(mediaOf), ...(cost ? { cost } : {}), ...(krev?.adText ? { text: krev.adText } : {}) };
       }
-      const gen = await call('status', 'GET', `${base}/generations/${encodeURIComponent(operation.providerJobId)}`, ctx, KrevGeneration);
+      const gen = await call('status', 'GET', `${base}/generations/${idSegment(operation.providerJobId)}`, ctx, KrevGeneration);
       return toProviderStatus(gen, { ...(cost ? { cost } : {}), ...(krev?.adText ? { text: krev.adText } : {}) });
     },
 

@@ -3,30 +3,27 @@
  * Krev documents every error as `{success:false, error}` with 400/401/402/404/429/500; a 500
  * refunds the credits, so retrying it cannot charge twice for one failure.
  */
-import { ProviderError } from '../../../src/errors.js';
+import { ProviderError, providerText } from '../../../src/errors.js';
 import { scrubSecrets } from '../../../src/logger.js';
 
 const P = 'krev';
 
-/** The `error` string of a Krev answer (or `message`), without anything that looks like a key. */
+/** The `error` string of a Krev answer (or `message`), fit to show a user and without anything that looks like a key. */
 export function krevErrorText(body: unknown, fallback: string, apiKey?: string): string {
-  let text = fallback;
   if (body && typeof body === 'object') {
     const b = body as { error?: unknown; message?: unknown };
     for (const v of [b.error, b.message]) {
-      if (typeof v === 'string' && v.trim()) {
-        text = v.trim();
-        break;
-      }
+      const text = typeof v === 'string' ? redact(v, apiKey) : '';
+      if (text) return text;
     }
   }
-  return redact(text, apiKey);
+  return redact(fallback, apiKey);
 }
 
-/** An error body might echo the request; the caller's key never leaves in a message. */
+/** An error body might echo the request; the caller's key never leaves in a message. Cut out before the cap, so no half key is left. */
 export function redact(text: string, apiKey?: string): string {
   const scrubbed = apiKey && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
-  return scrubSecrets(scrubbed).slice(0, 300);
+  return providerText(scrubSecrets(scrubbed));
 }
 
 export function mapKrevError(status: number, body: unknown, retryAfterMs: number | undefined, apiKey?: string): ProviderError {
@@ -61,6 +58,22 @@ export function mapKrevError(status: number, body: unknown, retryAfterMs: number
 /** A 2xx answer that is not the documented `{success:true, data}`: Krev hiccuped, so a retry is worth it. */
 export function badResponse(what: string, apiKey?: string): ProviderError {
   return new ProviderError({ provider: P, code: 'bad_response', retryable: true, message: `unexpected Krev answer: ${redact(what, apiKey)}`, userMessage: 'Krev answered with something unexpected. Retrying.' });
+}
+
+/** A finished generation or run whose every result link is broken: asking again may bring good ones; if not, this is the final word. */
+export function brokenResultLinks(): ProviderError {
+  return new ProviderError({
+    provider: P,
+    code: 'bad_response',
+    retryable: true,
+    message: 'finished Krev job whose result URLs do not parse',
+    userMessage: 'Krev finished this job, but the links it sent for the results are broken, so they could not be delivered.',
+  });
+}
+
+/** An id no URL can carry (a lone surrogate is valid JSON): asking again cannot help. */
+export function unusableId(): ProviderError {
+  return new ProviderError({ provider: P, code: 'bad_response', retryable: false, message: 'Krev id is not well-formed Unicode', userMessage: 'Krev gave this job an id that cannot be looked up, so it cannot be followed.' });
 }
 
 /** Our own request would break Krev's documented rules: a caller's mistake, never retried. */

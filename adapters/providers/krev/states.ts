@@ -1,6 +1,8 @@
 /** Krev generations and chat runs → the neutral ProviderStatus; ad copy → neutral markdown. */
+import { providerText } from '../../../src/errors.js';
 import type { Cost, ProviderStatus } from '../../../src/generation.js';
 import type { MediaRef } from '../../../src/model.js';
+import { brokenResultLinks } from './errors.js';
 import type { KrevAdCopy, KrevChatRun, KrevGeneration, KrevGenerationState } from './schemas.js';
 
 export const STATE_TABLE: Record<KrevGenerationState, ProviderStatus['state']> = {
@@ -12,8 +14,11 @@ export const STATE_TABLE: Record<KrevGenerationState, ProviderStatus['state']> =
 
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime' };
 
-export const isHttpUrl = (u: string) => /^https?:\/\//i.test(u);
+const isHttpUrl = (u: string) => /^https?:\/\//i.test(u);
+/** A link we can hand on: http(s), and one that parses (`http:// x` does not, and `new URL` throws on it). */
+export const isResultUrl = (u: string) => isHttpUrl(u) && URL.canParse(u);
 
+/** Call only with a URL that passed `isResultUrl`. */
 export function mediaOf(url: string): MediaRef {
   const ext = new URL(url).pathname.split('.').pop()?.toLowerCase();
   return { url, source: 'provider', ...(ext && MIME[ext] ? { mimeType: MIME[ext] } : {}) };
@@ -24,10 +29,22 @@ function errorString(error: KrevGeneration['error']): string | undefined {
   return text?.trim() || undefined;
 }
 
-/** A failed generation: Krev refunds its credits, so it is never billed. */
+/**
+ * The media of a finished job: every link that parses is kept (each is a paid result). When
+ * links came but none parses and there is no text either, nothing can be delivered: a retryable
+ * error, since asking again may bring good links.
+ */
+function outputsOf(urls: string[], text: string | undefined): MediaRef[] {
+  const usable = urls.filter(isResultUrl);
+  if (usable.length === 0 && urls.some(isHttpUrl) && !text) throw brokenResultLinks();
+  return usable.map(mediaOf);
+}
+
+/** A failed generation: Krev refunds its credits, so it is never billed. `error` is Krev's own text, shown only once made fit (providerText). */
 export function failedStatus(providerState: string, error: string | undefined, what = 'this generation'): ProviderStatus {
-  const moderated = error !== undefined && /moderat|safety|nsfw|policy/i.test(error);
-  const reason = moderated ? 'Krev declined this prompt under its content policy. Try rewording it.' : `Krev could not finish ${what}${error ? `: ${error}` : ''}.`;
+  const said = error === undefined ? '' : providerText(error);
+  const moderated = /moderat|safety|nsfw|policy/i.test(said);
+  const reason = moderated ? 'Krev declined this prompt under its content policy. Try rewording it.' : `Krev could not finish ${what}${said ? `: ${said}` : ''}.`;
   return { state: 'failed', providerState, reason: `${reason} Krev refunds the credits of failed generations.`, retryable: false, billed: false };
 }
 
@@ -49,6 +66,7 @@ export interface GenerationExtras {
   text?: string;
 }
 
+/** The generation as a ProviderStatus; a finished one with nothing deliverable but broken links is a retryable ProviderError. */
 export function toProviderStatus(gen: KrevGeneration, extras: GenerationExtras = {}): ProviderStatus {
   switch (STATE_TABLE[gen.status]) {
     case 'queued':
@@ -63,7 +81,7 @@ export function toProviderStatus(gen: KrevGeneration, extras: GenerationExtras =
       return {
         state: 'succeeded',
         providerState: gen.status,
-        outputs: (gen.output?.urls ?? []).filter(isHttpUrl).map(mediaOf),
+        outputs: outputsOf(gen.output?.urls ?? [], text),
         ...(cost ? { cost } : {}),
         ...(text ? { text } : {}),
       };
@@ -107,7 +125,7 @@ function latestAssistantText(run: KrevChatRun): string | undefined {
   return (last?.content ?? last?.text)?.trim() || undefined;
 }
 
-/** Call only with a run whose status passed `knownChatState`. */
+/** Call only with a run whose status passed `knownChatState`. Throws like `toProviderStatus` for broken result links. */
 export function chatRunStatus(run: KrevChatRun): ProviderStatus {
   const raw = (run.run?.status ?? run.status ?? '').toLowerCase();
   const text = latestAssistantText(run);
@@ -117,7 +135,7 @@ export function chatRunStatus(run: KrevChatRun): ProviderStatus {
     case 'running':
       return { state: 'running', providerState: raw };
     case 'succeeded':
-      return { state: 'succeeded', providerState: raw, outputs: chatMediaUrls(run).map(mediaOf), ...(text ? { text } : {}) };
+      return { state: 'succeeded', providerState: raw, outputs: outputsOf(chatMediaUrls(run), text), ...(text ? { text } : {}) };
     case 'cancelled':
       return { state: 'cancelled', providerState: raw };
     default: {

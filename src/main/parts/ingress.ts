@@ -12,6 +12,7 @@ import { checkSlackReachable } from '../../../adapters/slack/installation-store.
 import { createWebAdapter, type WebAdapter } from '../../../adapters/web/router.js';
 import { createRoutes } from '../../../commands/routes.js';
 import type { CommandServices } from '../../../commands/services.js';
+import { SETTINGS } from '../../../commands/manage/settings-route.js';
 import { allSpecs } from '../../../commands/specs.js';
 import { purgeWorkspaceJobs } from '../../../jobs/purge.js';
 import { parseCommandOptions } from '../../command-args.js';
@@ -87,6 +88,9 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
       ...(config.SLACK_CLIENT_ID
         ? { oauth: { clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, installationStore: installations } }
         : {}),
+      // The App Home offers what this bot really has: its providers, its settings.
+      homeProviders: Object.entries(providers.providers).map(([id, p]) => ({ id, name: p!.displayName })),
+      settingNames: Object.keys(SETTINGS),
       onUninstall: async (teamId) => {
         await purge({ platform: 'slack', workspaceId: teamId });
         await installations.deleteInstallation?.({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
@@ -109,7 +113,7 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
       return 'failed';
     });
     logger.info({ registered }, 'Discord commands');
-    const discord = createDiscordAdapter({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, dispatcher, logger, messageContentIntent: config.DISCORD_MESSAGE_CONTENT });
+    const discord = createDiscordAdapter({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, dispatcher, logger, messageContentIntent: config.DISCORD_MESSAGE_CONTENT, uploadLimits: stores.secrets });
     await discord.start();
     closers.add('discord', () => discord.stop());
     http.checks.push({

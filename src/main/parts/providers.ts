@@ -5,6 +5,7 @@
  */
 import { createKPainterProvider } from '../../../adapters/providers/kpainter/client.js';
 import { createKreaProvider } from '../../../adapters/providers/krea/client.js';
+import { KREV_MODELS } from '../../../adapters/providers/krev/catalog.js';
 import { createKrevProvider } from '../../../adapters/providers/krev/client.js';
 import { createModelCatalog } from '../../../adapters/providers/model-catalog.js';
 import type { KPainterSimulator } from '../../../adapters/providers/kpainter/simulator/server.js';
@@ -51,7 +52,6 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
       logger.warn({ provider: name }, 'no simulator in this build; the provider needs its API key');
       return undefined;
     });
-  const duration = (ms: number) => Math.min(15_000, Math.max(2_000, ms));
 
   let kreaUrl = config.KREA_API_URL;
   if (config.KREA_API_TOKEN) {
@@ -60,7 +60,8 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
   } else if (config.localMode) {
     const mod = await load('Krea', () => import('../../../adapters/providers/krea/simulator/server.js'));
     if (mod) {
-      parts.simulators.krea = await simulate('Krea', () => mod.startKreaSimulator({ jobDurationMs: (id) => duration((id.startsWith('video/') ? 60 : 15) * simulatorMsPerSecond) }));
+      // Each job lasts the model's published average, scaled like the polling: the ETA shown is the truth.
+      parts.simulators.krea = await simulate('Krea', () => mod.startKreaSimulator({ msPerSecond: simulatorMsPerSecond }));
       kreaUrl = parts.simulators.krea.url;
       parts.defaultKeys.krea = SIMULATOR_TOKEN;
     }
@@ -75,7 +76,9 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
   } else if (config.localMode) {
     const mod = await load('Krev', () => import('../../../adapters/providers/krev/simulator/server.js'));
     if (mod) {
-      parts.simulators.krev = await simulate('Krev', () => mod.startKrevSimulator({ jobDurationMs: (kind) => duration((kind === 'video' ? 60 : 15) * simulatorMsPerSecond) }));
+      // As long as Krev's catalog average for the kind, scaled like the polling, so the ETA shown holds.
+      const average = (kind: string) => KREV_MODELS.find((m) => m.id.includes(kind === 'ad' ? '/ad' : `${kind}/`))?.averageSeconds ?? 45;
+      parts.simulators.krev = await simulate('Krev', () => mod.startKrevSimulator({ jobDurationMs: (kind) => Math.max(300, average(kind) * simulatorMsPerSecond) }));
       krevUrl = parts.simulators.krev.url;
       parts.defaultKeys.krev = SIMULATOR_TOKEN;
     }
@@ -90,7 +93,8 @@ export async function createProviders(config: Config, logger: Logger, metrics: M
   } else if (config.localMode) {
     const mod = await load('KPainter', () => import('../../../adapters/providers/kpainter/simulator/server.js'));
     if (mod) {
-      parts.simulators.kpainter = await simulate('KPainter', () => mod.startKPainterSimulator({ jobDurationMs: (type) => duration((/video|clip|story/.test(type) ? 60 : 15) * simulatorMsPerSecond) }));
+      const average = (type: string) => mod.SIM_CATALOG.content_types.find((t) => t.type === type)?.average_seconds ?? 30;
+      parts.simulators.kpainter = await simulate('KPainter', () => mod.startKPainterSimulator({ jobDurationMs: (type) => Math.max(300, average(type) * simulatorMsPerSecond) }));
       kpainterUrl = parts.simulators.kpainter.url;
       parts.defaultKeys.kpainter = SIMULATOR_TOKEN;
     }

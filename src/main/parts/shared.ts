@@ -46,7 +46,8 @@ export async function createShared(config: Config, logger: Logger, closers: Clos
     platforms.register('slack', createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations: slackInstallations }));
   }
   if (config.DISCORD_TOKEN) {
-    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger });
+    // The upload limit each interaction reported (attachment_size_limit), remembered per guild.
+    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets });
     platforms.register('discord', { forWorkspace: async () => discord });
   }
 

@@ -1,4 +1,6 @@
 /** The worker role: generation turns (BullMQ), the sweeper, and the safe fetching they use. */
+import { commandHint } from '../../../commands/hints.js';
+import { allSpecs } from '../../../commands/specs.js';
 import { startSweeper } from '../../../jobs/sweeper.js';
 import { createGenerationWorker } from '../../../jobs/worker.js';
 import type { ProviderId } from '../../generation.js';
@@ -17,7 +19,7 @@ async function keyRejected(shared: Shared, workspace: WorkspaceRef, provider: Pr
   const name = shared.providers.providers[provider]?.displayName ?? provider;
   shared.logger.warn({ platform: workspace.platform, workspace: workspace.workspaceId, provider }, 'a workspace key was rejected by its provider');
   if (!info?.connectedBy) return;
-  const how = workspace.platform === 'slack' ? `/genbot connect ${provider}` : `/connect ${provider}`;
+  const how = commandHint(workspace.platform, 'connect', provider);
   const text = `${name} rejected the API key you connected for this workspace (it was revoked or deleted). Generations with ${name} stop until an admin connects a new key with \`${how}\`.`;
   const platform = await shared.platforms.forWorkspace(workspace);
   await platform.directMessage(workspace, info.connectedBy, { text, blocks: [{ type: 'text', text }] });
@@ -46,13 +48,15 @@ export async function startWorkerRole(shared: Shared, closers: Closers): Promise
       quotas: stores.quotas,
       ledger: stores.ledger,
       onKeyRejected: (workspace, provider) => keyRejected(shared, workspace, provider),
+      specs: allSpecs,
       fetchMedia: fetch.fetchMedia,
       clock: systemClock,
       logger,
       metrics: shared.metrics.metrics,
       limits: { maxInputBytes: config.MAX_INPUT_MB * 1024 * 1024, maxOutputBytes: 500 * 1024 * 1024 },
       ...(publicUrl ? { webhookUrl: () => `${publicUrl}/webhooks/krea` } : {}),
-      ...(providers.timeScale !== undefined ? { timeScale: providers.timeScale } : {}),
+      // Local mode's simulators run faster than life; POLL_SCALE shrinks (or stretches) polling on top.
+      timeScale: (providers.timeScale ?? 1) * config.POLL_SCALE,
     },
   });
   closers.add('worker', () => worker.close());

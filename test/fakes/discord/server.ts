@@ -4,87 +4,50 @@
  * heartbeats, Resume, dispatches), plus a CDN path for attachments. Records every REST call.
  * Permissions: guild members with roles (GET /guilds/{g}/members/{u}), the guild's roles
  * (GET /guilds/{g}/roles), channels with permission overwrites (GET /channels/{c}) and private
- * thread members, all from tables the test sets.
+ * thread members, all from tables the test sets. The bot has a managed role with what it was
+ * invited with; a member overwrite for the bot on a channel takes permissions away there, and
+ * REST answers 403 (50001 Missing Access, 50013 Missing Permissions) as Discord does.
+ *
+ * Never kinder than Discord: the MessageContent intent is off in the "developer portal" unless a
+ * test turns it on (`messageContentEnabled`), so other users' guild messages come back with empty
+ * content, attachments, embeds and components over REST, and an Identify asking for the intent is
+ * closed with 4014. DMs show their content. A DM has no threads (50024). MESSAGE_CREATE in DMs is
+ * dispatched only to a session that asked for the DirectMessages intent.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ADMIN_ROLE_ID,
+  apiMessage,
+  APP_ID,
+  BOT_ID,
+  BOT_ROLE_BITS,
+  BOT_ROLE_ID,
+  CHANNEL_ID,
+  CREATE_PUBLIC_THREADS,
+  DM_CHANNEL_PREFIX,
+  EVERYONE_BITS,
+  GUILD_ID,
+  GUILD_OWNER_ID,
+  INTENT_DIRECT_MESSAGES,
+  INTENT_MESSAGE_CONTENT,
+  member,
+  MOD_ROLE_ID,
+  nextSnowflake,
+  READ_MESSAGE_HISTORY,
+  SEND_MESSAGES,
+  VIEW_CHANNEL,
+  type DiscordCall,
+  type FakeChannel,
+  type FakeMessage,
+  type FakeRole,
+  type InteractionInit,
+} from './objects.js';
 
-export interface DiscordCall {
-  method: string;
-  path: string;
-  body: Record<string, unknown> | undefined;
-  files: Array<{ name: string; size: number; bytes: Buffer }>;
-}
+export * from './objects.js';
 
-export interface FakeMessage {
-  id: string;
-  channel_id: string;
-  content: string;
-  author: { id: string; username: string; bot?: boolean };
-  attachments: Array<Record<string, unknown>>;
-  embeds: Array<Record<string, unknown>>;
-  components?: unknown;
-  timestamp: string;
-}
-
-export const GUILD_ID = '100000000000000001';
-export const CHANNEL_ID = '100000000000000002';
-export const APP_ID = '100000000000000003';
-export const BOT_ID = '100000000000000004';
-/** A role holding Manage Messages (plus View Channel): moderators, but not bot admins. */
-export const MOD_ROLE_ID = '100000000000000005';
-export const MANAGE_MESSAGES_BITS = String(1n << 13n);
-/** A role holding Manage Server (Manage Guild): bot admins. */
-export const ADMIN_ROLE_ID = '100000000000000006';
-export const MANAGE_GUILD_BITS = String(1n << 5n);
-export const ADMINISTRATOR_BITS = String(1n << 3n);
-export const GUILD_OWNER_ID = '200000000000000009';
-/** @everyone: View Channel + Read Message History, as a new server has them. */
-export const EVERYONE_BITS = String((1n << 10n) | (1n << 16n));
-
-export interface FakeRole {
-  id: string;
-  name: string;
-  permissions: string;
-}
-
-export interface FakeOverwrite {
-  id: string;
-  /** 0 role, 1 member. */
-  type: 0 | 1;
-  allow: string;
-  deny: string;
-}
-
-export interface FakeChannel {
-  id: string;
-  type: number;
-  guild_id: string;
-  name: string;
-  parent_id?: string;
-  permission_overwrites: FakeOverwrite[];
-}
-
-export interface InteractionInit {
-  /** 2 application command, 3 component, 4 autocomplete, 5 modal submit. */
-  type: number;
-  data: Record<string, unknown>;
-  userId?: string;
-  /** The member's computed permissions in the channel (a decimal bit string). */
-  permissions?: string;
-  /** A channel object as Discord includes it (defaults to #general); a thread has type 11 and parent_id. */
-  channel?: Record<string, unknown>;
-  /** For components: the message holding the button. */
-  message?: FakeMessage;
-}
-
-let snowflake = BigInt(Date.now() - 1420070400000) << 22n;
-export function nextSnowflake(): string {
-  snowflake += 1n;
-  return snowflake.toString();
-}
 
 export class FakeDiscord {
   readonly calls: DiscordCall[] = [];
@@ -109,6 +72,10 @@ export class FakeDiscord {
   resumes = 0;
   /** The `d` of every op 2 Identify received (token, intents, …). */
   readonly identifyPayloads: Array<Record<string, unknown>> = [];
+  /** The privileged MessageContent intent, as switched in the developer portal (off for a new app). */
+  messageContentEnabled = false;
+  /** DM channels the bot has, by channel id → the user on the other side. */
+  readonly dmChannels = new Map<string, string>();
   url = '';
   private server?: Server;
   private wss?: WebSocketServer;
@@ -157,6 +124,74 @@ export class FakeDiscord {
       if (Date.now() > end) throw new Error('gateway client never became ready');
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /** The bot's DM channel with a user (as POST /users/@me/channels would open it). */
+  dmChannelOf(userId: string): string {
+    const id = `${DM_CHANNEL_PREFIX}${userId.slice(-9)}`;
+    this.dmChannels.set(id, userId);
+    return id;
+  }
+
+  /**
+   * Dispatches INTERACTION_CREATE from a DM with the bot, as Discord sends it there: no guild,
+   * `user` instead of `member`, context 1 (BotDM), the DM channel (type 1).
+   */
+  sendDmInteraction(init: Omit<InteractionInit, 'channel' | 'permissions'>): string {
+    const id = nextSnowflake();
+    const userId = init.userId ?? '200000000000000001';
+    const channelId = this.dmChannelOf(userId);
+    this.dispatch('INTERACTION_CREATE', {
+      id, application_id: APP_ID, type: init.type, data: init.data, channel_id: channelId,
+      channel: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [member(userId).user] },
+      user: member(userId).user, token: `tok-${id}`, version: 1, app_permissions: '0', locale: 'en-US', entitlements: [],
+      authorizing_integration_owners: { '0': GUILD_ID }, context: 1, attachment_size_limit: 10 * 1024 * 1024,
+      ...(init.message ? { message: apiMessage(init.message) } : {}),
+    });
+    return id;
+  }
+
+  /** A user writes to the bot in their DM: MESSAGE_CREATE (with `channel_type` 1, as the gateway sends it), only to sessions with the DirectMessages intent. */
+  sendDirectMessage(userId: string, content: string, attachments: Array<Record<string, unknown>> = []): FakeMessage {
+    const channelId = this.dmChannelOf(userId);
+    const m: FakeMessage = { id: nextSnowflake(), channel_id: channelId, content, author: { id: userId, username: `u${userId.slice(-4)}` }, attachments, embeds: [], timestamp: new Date().toISOString() };
+    this.messages.set(m.id, m);
+    this.seq += 1;
+    for (const ws of this.sockets) {
+      const session = ws as WebSocket & { ready?: boolean; intents?: number };
+      if (session.ready && (session.intents ?? 0) & INTENT_DIRECT_MESSAGES) ws.send(JSON.stringify({ op: 0, t: 'MESSAGE_CREATE', s: this.seq, d: { ...apiMessage(m), author: member(userId).user, channel_type: 1, mentions: [] } }));
+    }
+    return m;
+  }
+
+  /** Takes permissions away from the bot in a channel (a member overwrite, as a server admin would set it). */
+  denyBot(channelId: string, bits: bigint, name = 'restricted'): void {
+    const existing = this.channels.get(channelId);
+    const overwrites = (existing?.permission_overwrites ?? []).filter((o) => o.id !== BOT_ID);
+    this.channels.set(channelId, { id: channelId, type: 0, guild_id: GUILD_ID, name, ...existing, permission_overwrites: [...overwrites, { id: BOT_ID, type: 1, allow: '0', deny: String(bits) }] });
+  }
+
+  /** What the bot is denied in a channel (its member overwrite there). */
+  private botDenied(channelId: string): bigint {
+    const own = this.channels.get(channelId)?.permission_overwrites.find((o) => o.id === BOT_ID && o.type === 1);
+    return own ? BigInt(own.deny) : 0n;
+  }
+
+  /** 403 as Discord answers it when the bot lacks a permission the route needs; undefined when allowed. */
+  private refusal(channelId: string, needs: bigint): { status: number; body: unknown } | undefined {
+    const denied = this.botDenied(channelId);
+    if (denied & VIEW_CHANNEL) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    if (denied & needs) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+    return undefined;
+  }
+
+  /** A message as the bot reads it over REST: other people's guild messages are blank without the intent. */
+  private asSeenByBot(m: FakeMessage): FakeMessage {
+    const mine = m.author.id === BOT_ID;
+    const inDm = this.dmChannels.has(m.channel_id);
+    const mentioned = m.content.includes(`<@${BOT_ID}>`);
+    if (mine || inDm || mentioned || this.messageContentEnabled) return m;
+    return { ...m, content: '', attachments: [], embeds: [], components: [] };
   }
 
   /** Dispatches INTERACTION_CREATE as Discord sends it for a guild member; the token is `tok-<id>`. */
@@ -216,6 +251,10 @@ export class FakeDiscord {
       if (msg.op === 2) {
         this.identifies += 1;
         this.identifyPayloads.push(msg.d as Record<string, unknown>);
+        const intents = Number((msg.d as { intents?: unknown }).intents ?? 0);
+        // Discord closes a session that asks for a privileged intent the portal has off.
+        if (intents & INTENT_MESSAGE_CONTENT && !this.messageContentEnabled) return void ws.close(4014, 'Disallowed intent(s).');
+        (ws as WebSocket & { intents?: number }).intents = intents;
         ws.ready = true;
         this.seq += 1;
         ws.send(JSON.stringify({ op: 0, t: 'READY', s: this.seq, d: { v: 10, user: { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null }, guilds: [{ id: GUILD_ID, unavailable: true }], session_id: randomUUID(), resume_gateway_url: `${this.url.replace('http', 'ws')}/gateway`, application: { id: APP_ID, flags: 0 }, shard: [0, 1] } }));
@@ -246,7 +285,8 @@ export class FakeDiscord {
       role({ id: GUILD_ID, name: '@everyone', permissions: EVERYONE_BITS }, 0),
       role({ id: MOD_ROLE_ID, name: 'mods', permissions: String((1n << 13n) | 1024n) }, 1),
       role({ id: ADMIN_ROLE_ID, name: 'admins', permissions: String((1n << 5n) | 1024n) }, 2),
-      ...this.extraRoles.map((r, i) => role(r, i + 3)),
+      { ...role({ id: BOT_ROLE_ID, name: 'genbot', permissions: BOT_ROLE_BITS }, 3), managed: true, tags: { bot_id: BOT_ID } },
+      ...this.extraRoles.map((r, i) => role(r, i + 4)),
     ];
   }
 
@@ -295,6 +335,11 @@ export class FakeDiscord {
     let m: RegExpExecArray | null;
     if (method === 'GET' && route === '/gateway/bot') return this.json(res, 200, { url: `${this.url.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     if (method === 'GET' && route === '/users/@me') return this.json(res, 200, { id: BOT_ID, username: 'genbot', discriminator: '0', bot: true, avatar: null });
+    if (method === 'POST' && route === '/users/@me/channels') {
+      const userId = String(body?.['recipient_id'] ?? '');
+      const id = this.dmChannelOf(userId);
+      return this.json(res, 200, { id, type: 1, last_message_id: null, flags: 0, recipients: [member(userId).user] });
+    }
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(route))) return this.json(res, 204);
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() }, rl);
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
@@ -305,7 +350,7 @@ export class FakeDiscord {
     if ((m = /^\/guilds\/(\d+)$/.exec(route))) return this.json(res, 200, this.guild());
     if ((m = /^\/guilds\/(\d+)\/roles$/.exec(route)) && method === 'GET') return this.json(res, 200, this.roles());
     if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(route)) && method === 'GET') {
-      const roles = this.members.get(m[2]!);
+      const roles = m[2] === BOT_ID ? [BOT_ROLE_ID] : this.members.get(m[2]!);
       if (!roles) return this.json(res, 404, { message: 'Unknown Member', code: 10007 });
       return this.json(res, 200, member(m[2]!, undefined, roles));
     }
@@ -313,7 +358,12 @@ export class FakeDiscord {
       if (!this.threadMembers.get(m[1]!)?.has(m[2]!)) return this.json(res, 404, { message: 'Unknown Member', code: 10007 });
       return this.json(res, 200, { id: m[1], user_id: m[2], join_timestamp: new Date().toISOString(), flags: 0 });
     }
-    if ((m = /^\/channels\/(\d+)$/.exec(route)) && this.channels.has(m[1]!)) return this.json(res, 200, this.channels.get(m[1]!));
+    if ((m = /^\/channels\/(\d+)$/.exec(route)) && this.dmChannels.has(m[1]!)) return this.json(res, 200, { id: m[1], type: 1, last_message_id: null, flags: 0, recipients: [member(this.dmChannels.get(m[1]!)!).user] });
+    if ((m = /^\/channels\/(\d+)$/.exec(route)) && this.channels.has(m[1]!)) {
+      const refused = this.refusal(m[1]!, VIEW_CHANNEL);
+      if (refused) return this.json(res, refused.status, refused.body);
+      return this.json(res, 200, this.channels.get(m[1]!));
+    }
     if ((m = /^\/channels\/(\d+)$/.exec(route))) {
       const isThread = [...this.threads.values()].includes(m[1]!);
       // Only #general and the threads made from its messages exist; anything else is unknown.
@@ -321,11 +371,16 @@ export class FakeDiscord {
       return this.json(res, 200, { id: m[1], type: isThread ? 11 : 0, guild_id: GUILD_ID, name: isThread ? 'thread' : 'general', ...(isThread ? { parent_id: CHANNEL_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } } : {}) });
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(route))) {
+      if (this.dmChannels.has(m[1]!)) return this.json(res, 400, { message: 'Cannot execute action on this channel type', code: 50024 });
+      const refused = this.refusal(m[1]!, CREATE_PUBLIC_THREADS);
+      if (refused) return this.json(res, refused.status, refused.body);
       if (this.threads.has(m[2]!)) return this.json(res, 400, { message: 'A thread has already been created for this message', code: 160004 });
       this.threads.set(m[2]!, m[2]!);
       return this.json(res, 201, { id: m[2], type: 11, guild_id: GUILD_ID, parent_id: m[1], name: body?.['name'] });
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(route)) && method === 'POST') {
+      const refused = this.refusal(m[1]!, SEND_MESSAGES);
+      if (refused) return this.json(res, refused.status, refused.body);
       // Discord's per-file limit by boost tier: 40005 Request entity too large.
       if (files.some((f) => f.size > this.uploadLimitBytes())) return this.json(res, 413, { message: 'Request entity too large', code: 40005 });
       const attachments = files.map((f) => {
@@ -340,7 +395,11 @@ export class FakeDiscord {
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(route))) {
       const msg = this.messages.get(m[2]!);
       if (!msg) return this.json(res, 404, { message: 'Unknown Message', code: 10008 });
-      if (method === 'GET') return this.json(res, 200, apiMessage(msg), rl);
+      if (method === 'GET') {
+        const refused = this.refusal(m[1]!, READ_MESSAGE_HISTORY);
+        if (refused) return this.json(res, refused.status, refused.body);
+        return this.json(res, 200, apiMessage(this.asSeenByBot(msg)), rl);
+      }
       if (method === 'DELETE') {
         this.messages.delete(msg.id);
         return this.json(res, 204);
@@ -356,18 +415,4 @@ export class FakeDiscord {
     }
     return this.json(res, 404, { message: `404: Not Found (${method} ${route})`, code: 0 });
   }
-}
-
-export function member(userId: string, permissions?: string, roles: string[] = []) {
-  return {
-    user: { id: userId, username: `u${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
-    roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0,
-    // Only interactions carry computed permissions; gateway member objects do not.
-    ...(permissions !== undefined ? { permissions } : {}),
-  };
-}
-
-/** A stored message as the API returns it (the fields discord.js needs to build a Message). */
-export function apiMessage(m: FakeMessage): Record<string, unknown> {
-  return { type: 0, flags: 0, tts: false, pinned: false, mention_everyone: false, mentions: [], mention_roles: [], components: [], edited_timestamp: null, ...m, author: { discriminator: '0', avatar: null, ...m.author } };
 }

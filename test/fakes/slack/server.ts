@@ -4,8 +4,14 @@
  * downloads that need the bot token (an HTML login page otherwise), response_url, OAuth token
  * exchange, and the Socket Mode websocket (hello, envelopes, acks). Records every call.
  * users.info answers from a table of users the test sets (admins, owners, guests, failures);
- * views.open records the modals; conversations.info / conversations.members answer from a table
- * of channels (public or private, with members, paginated by cursor).
+ * views.open records the modals and views.publish the App Home views; conversations.info /
+ * conversations.members answer from a table of channels (public or private, with members,
+ * paginated by cursor).
+ *
+ * Never kinder than Slack: files.completeUploadExternal answers only the files' ids and titles
+ * (where the file was shared is in files.info's `shares`); a channel the bot is not a member of
+ * refuses its history and its posts (`not_in_channel` when public, `channel_not_found` when
+ * private), except chat.postMessage in a public channel when the bot has chat:write.public.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -43,6 +49,8 @@ export interface FakeSlackChannel {
   members: string[];
   /** An IM (a DM) instead of a channel. */
   is_im?: boolean;
+  /** Whether the bot was invited (default: yes). */
+  botMember?: boolean;
 }
 
 export class FakeSlack {
@@ -61,6 +69,12 @@ export class FakeSlack {
   usersInfoDelayMs = 0;
   /** Modals opened with views.open. */
   readonly views: Array<{ trigger_id: string; view: Record<string, unknown>; id: string }> = [];
+  /** App Home views published with views.publish, in order. */
+  readonly homeViews: Array<{ user_id: string; view: Record<string, unknown>; id: string }> = [];
+  /** The bot token's scopes (the manifest's); chat.postMessage needs chat:write.public outside the bot's channels. */
+  readonly botScopes = new Set(['chat:write', 'chat:write.public']);
+  /** Where each uploaded file was shared (files.info `shares`). */
+  private readonly shares = new Map<string, { channel: string; ts: string; isPrivate: boolean }>();
   /** chat.postEphemeral answers `not_in_channel` in these channels (the bot is not a member). */
   readonly ephemeralFailures = new Set<string>();
   /** Channels conversations.info and conversations.members know; C1 is public. */
@@ -74,7 +88,7 @@ export class FakeSlack {
   private wss?: WebSocketServer;
   private sockets = new Set<WebSocket>();
   private pendingAcks = new Map<string, (payload: unknown) => void>();
-  private tsCounter = 0;
+  private lastMicros = 0;
 
   get apiUrl(): string {
     return `${this.url}/api/`;
@@ -97,9 +111,11 @@ export class FakeSlack {
     return m;
   }
 
+  /** Slack's ts: the posting time in seconds with microseconds, unique and increasing (as `oldest` filters rely on). */
   nextTs(): string {
-    this.tsCounter += 1;
-    return `${1700000000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+    const micros = Math.max(Date.now() * 1000, this.lastMicros + 1);
+    this.lastMicros = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
   async start(): Promise<void> {
@@ -200,12 +216,18 @@ export class FakeSlack {
     const noAuth = ['oauth.v2.access', 'apps.connections.open', 'api.test'];
     if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });
 
+    const channelArg = String(args['channel'] ?? args['channel_id'] ?? '');
+    const known = this.channels.get(channelArg);
+    // A channel the bot was not invited to: Slack hides a private one and refuses a public one.
+    const outside = known && known.botMember === false ? (known.is_private ? 'channel_not_found' : 'not_in_channel') : undefined;
+
     switch (method) {
       case 'api.test':
         return this.json(res, 200, { ok: true });
       case 'auth.test':
         return this.json(res, 200, { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'genbot', team_id: team, user_id: 'UBOT', bot_id: 'BBOT' });
       case 'chat.postMessage': {
+        if (outside && !(outside === 'not_in_channel' && this.botScopes.has('chat:write.public'))) return this.json(res, 200, { ok: false, error: outside });
         const m = this.addMessage({ channel: String(args['channel']), text: String(args['text'] ?? ''), blocks: args['blocks'], ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}), user: 'UBOT' });
         return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts, message: m });
       }
@@ -220,6 +242,7 @@ export class FakeSlack {
         return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts });
       }
       case 'chat.postEphemeral':
+        if (outside) return this.json(res, 200, { ok: false, error: outside });
         if (this.ephemeralFailures.has(String(args['channel']))) return this.json(res, 200, { ok: false, error: 'not_in_channel' });
         return this.json(res, 200, { ok: true, message_ts: this.nextTs() });
       case 'chat.delete':
@@ -245,6 +268,15 @@ export class FakeSlack {
         this.views.push({ trigger_id: String(args['trigger_id']), view, id });
         return this.json(res, 200, { ok: true, view: { ...view, id, team_id: team, state: { values: {} }, hash: '1.2' } });
       }
+      case 'views.publish': {
+        const view = (typeof args['view'] === 'string' ? safeJson(args['view']) : args['view']) as Record<string, unknown>;
+        if (!args['user_id']) return this.json(res, 200, { ok: false, error: 'invalid_arguments' });
+        if (view?.['type'] !== 'home') return this.json(res, 200, { ok: false, error: 'invalid_arguments' });
+        if (Array.isArray(view['blocks']) && view['blocks'].length > 100) return this.json(res, 200, { ok: false, error: 'invalid_blocks' });
+        const id = `V${randomUUID().slice(0, 8).toUpperCase()}`;
+        this.homeViews.push({ user_id: String(args['user_id']), view, id });
+        return this.json(res, 200, { ok: true, view: { ...view, id, team_id: team, hash: '1.3' } });
+      }
       case 'conversations.info': {
         const id = String(args['channel']);
         const channel = this.channels.get(id);
@@ -263,8 +295,11 @@ export class FakeSlack {
       }
       case 'conversations.history':
       case 'conversations.replies': {
+        if (outside) return this.json(res, 200, { ok: false, error: outside });
         const ts = String(args['latest'] ?? args['ts'] ?? '');
-        const found = this.messages.filter((m) => m.channel === args['channel'] && (m.ts === ts || (method === 'conversations.replies' && m.thread_ts === ts)));
+        // `oldest` (replies): the parent always comes first; replies only from that time on.
+        const oldest = Number(args['oldest'] ?? 0);
+        const found = this.messages.filter((m) => m.channel === args['channel'] && (m.ts === ts || (method === 'conversations.replies' && m.thread_ts === ts && Number(m.ts) >= oldest)));
         return this.json(res, 200, { ok: true, messages: found });
       }
       case 'files.getUploadURLExternal': {
@@ -273,9 +308,20 @@ export class FakeSlack {
         return this.json(res, 200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
       }
       case 'files.completeUploadExternal': {
+        if (outside) return this.json(res, 200, { ok: false, error: outside });
         const files = (typeof args['files'] === 'string' ? safeJson(args['files']) : args['files']) as Array<{ id: string; title?: string }>;
         const m = this.addMessage({ channel: String(args['channel_id']), ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}), user: 'UBOT', files: files.map((f) => ({ id: f.id, name: this.uploads.get(f.id)?.filename, url_private_download: `${this.url}/files-pri/T1-${f.id}/download/x` })) });
-        return this.json(res, 200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, shares: { public: { [m.channel]: [{ ts: m.ts }] } } })) });
+        for (const f of files) this.shares.set(f.id, { channel: m.channel, ts: m.ts, isPrivate: !!known?.is_private || m.channel.startsWith('D') });
+        // Slack answers the files' ids and titles only; where they were shared is files.info's business.
+        return this.json(res, 200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? this.uploads.get(f.id)?.filename ?? '' })) });
+      }
+      case 'files.info': {
+        const id = String(args['file'] ?? '');
+        const upload = this.uploads.get(id);
+        if (!upload) return this.json(res, 200, { ok: false, error: 'file_not_found' });
+        const share = this.shares.get(id);
+        const shares = share ? { [share.isPrivate ? 'private' : 'public']: { [share.channel]: [{ ts: share.ts, channel_name: share.channel.toLowerCase(), team_id: team, share_user_id: 'UBOT', reply_count: 0 }] } } : {};
+        return this.json(res, 200, { ok: true, file: { id, name: upload.filename, title: upload.filename, mimetype: 'image/png', size: upload.bytes.length, url_private: `${this.url}/files-pri/T1-${id}/${upload.filename ?? 'x'}`, shares } });
       }
       case 'apps.connections.open':
         return this.json(res, 200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket` });

@@ -36,6 +36,8 @@ export class SimulatorControl {
   goneResultJobs = 0;
   /** The next jobs never finish (a stuck provider job). */
   hangNextJobs = 0;
+  /** Result downloads take this long before the first byte (a slow CDN). */
+  resultDelayMs = 0;
 
   /** The next `count` requests on `route` answer `status` with `body`. */
   fail(route: SimRoute, status: number, options: { body?: unknown; count?: number; headers?: Record<string, string> } = {}): void {

@@ -13,7 +13,7 @@ import { createSchemaValidator, describeSchemaErrors, parseKreaOpenApi } from '.
 import { assetJson, parseUpload, type SimAsset } from './assets.js';
 import { endOf, STATUSES, stateOf, TERMINAL, type SimJob } from './jobs.js';
 import { OUT_OF_BALANCE_MESSAGE, SimulatorControl, type SimRoute } from './control.js';
-import { previewSize, renderMp4, renderPng } from './media.js';
+import { previewSize, renderMp4, renderPng, resultSize } from './media.js';
 
 export interface KreaSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -23,8 +23,14 @@ export interface KreaSimulatorOptions {
   openapiPath?: string;
   /** Accepted bearer tokens; default: any non-empty token. */
   tokens?: string[];
-  /** Milliseconds from start to completion, or a function of the model id. Default: average time × 50 ms, at least 300 ms. */
+  /** Milliseconds from start to completion, or a function of the model id. Default: average time × `msPerSecond`, at least 300 ms. */
   jobDurationMs?: number | ((modelId: string) => number);
+  /**
+   * How long one second of a model's published average time takes here (default 50 ms): a job of
+   * a 7 s model takes 7 × msPerSecond. The bot's ETA scales the same average by its time scale,
+   * so in local mode the card's ETA is when the simulated job really ends.
+   */
+  msPerSecond?: number;
   /** Jobs that may run at once; more wait as `backlogged` until a slot frees. Default: unlimited. */
   concurrency?: number;
   /** Pads result videos with this many bytes (a top-level `free` box) for upload-limit tests. */
@@ -86,13 +92,23 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
   const recorded: RecordedRequest[] = [];
   const maxAsset = options.maxAssetBytes ?? 75 * 1024 * 1024;
   const pending = new Set<Promise<void>>();
+  // Drawn once per file: the bot downloads a result once, but a page may show a preview many times.
+  const drawn = new Map<string, Buffer>();
+  const draw = (key: string, make: () => Buffer): Buffer => {
+    const hit = drawn.get(key);
+    if (hit) return hit;
+    const bytes = make();
+    drawn.set(key, bytes);
+    if (drawn.size > 32) drawn.delete(drawn.keys().next().value!);
+    return bytes;
+  };
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
 
   const durationFor = (modelId: string): number => {
     if (typeof options.jobDurationMs === 'function') return options.jobDurationMs(modelId);
     if (typeof options.jobDurationMs === 'number') return options.jobDurationMs;
-    return Math.max(300, (models.get(modelId)?.averageSeconds ?? 20) * 50);
+    return Math.max(300, (models.get(modelId)?.averageSeconds ?? 20) * (options.msPerSecond ?? 50));
   };
 
   /** How long a new job waits as `backlogged`: until enough running jobs end to free a slot. */
@@ -339,10 +355,17 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       if (!job || job.resultsGone) return send(res, 404, { error: 'Not found' });
       const status = control.resultFailures.shift();
       if (status !== undefined) return send(res, status, { error: 'Simulated CDN failure' });
-      if (result[3] === 'mp4') return sendBytes(res, 'video/mp4', renderMp4(options.videoPadBytes ?? 0));
+      if (control.resultDelayMs > 0) await new Promise((r) => setTimeout(r, control.resultDelayMs));
       const b = job.body;
-      const size = previewSize(b['width'] as number | undefined, b['height'] as number | undefined, b['aspect_ratio'] as string | undefined, result[2] === 'preview' ? 64 : 256);
-      return sendBytes(res, 'image/png', renderPng(size.width, size.height, `${String(b['prompt'] ?? '')}:${String(b['seed'] ?? '')}:${job.job_id}`));
+      const width = typeof b['width'] === 'number' ? b['width'] : undefined;
+      const height = typeof b['height'] === 'number' ? b['height'] : undefined;
+      const aspect = typeof b['aspect_ratio'] === 'string' ? b['aspect_ratio'] : width && height ? `${width}:${height}` : undefined;
+      // The shape the request asked for: a 16:9 video is 16:9 (the nearest of the shipped clips).
+      if (result[3] === 'mp4') return sendBytes(res, 'video/mp4', renderMp4(options.videoPadBytes ?? 0, aspect ?? '16:9'));
+      // The size the status card announces (the preview: the same picture, smaller).
+      const size = result[2] === 'preview' ? previewSize(width, height, aspect, 384) : resultSize(width, height, typeof b['aspect_ratio'] === 'string' ? b['aspect_ratio'] : undefined);
+      const seedText = `${String(b['prompt'] ?? '')}:${String(b['seed'] ?? '')}:${job.job_id}`;
+      return sendBytes(res, 'image/png', draw(`${job.job_id}/${result[2]}`, () => renderPng(size.width, size.height, seedText)));
     }
     const file = /^\/assets\/([^/]+)\/file$/.exec(path);
     if (method === 'GET' && file) {
