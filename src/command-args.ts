@@ -113,6 +113,12 @@ export function validateArgs(spec: CommandSpec, raw: Record<string, unknown>, st
 }
 
 /** Discord: options arrive typed and named after the params (attachments: image, image2, image3). */
+/** An option name as an error echoes it: Discord names are short words, so anything else is shown tamed (no control characters, no backticks, bounded). */
+function echoedOption(name: string): string {
+  const tame = name.replace(/[^\p{L}\p{N}_-]/gu, '?');
+  return tame.length <= 32 ? tame : `${tame.slice(0, 31)}…`;
+}
+
 export function parseCommandOptions(spec: CommandSpec, options: Record<string, unknown>): CommandArgs {
   const raw: Record<string, unknown> = {};
   for (const param of spec.params) {
@@ -125,6 +131,6 @@ export function parseCommandOptions(spec: CommandSpec, options: Record<string, u
     if (options[param.name] !== undefined && options[param.name] !== null) raw[param.name] = options[param.name];
   }
   const unknown = Object.keys(options).filter((k) => !spec.params.some((p) => k === p.name || (p.kind === 'attachment' && k.startsWith(p.name))));
-  if (unknown.length > 0) throw new UserError('bad_flag', `Unknown option \`${unknown[0]}\`.`);
+  if (unknown.length > 0) throw new UserError('bad_flag', `Unknown option \`${echoedOption(unknown[0]!)}\`.`);
   return validateArgs(spec, raw, 'option');
 }

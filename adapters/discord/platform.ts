@@ -7,8 +7,9 @@
  */
 import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
-import { fetch } from 'undici';
 import { z } from 'zod';
+import { downloadPlatformFile } from '../net/platform-download.js';
+import { createSafeFetcher, type SafeFetcher } from '../net/safe-fetch.js';
 import { isAbortError, PlatformError, type PlatformAccessDetail } from '../../src/errors.js';
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
@@ -133,11 +134,14 @@ export interface DiscordPlatformOptions {
   uploadLimits?: KeyValueStore;
   /** For tests: the clock used to decide whether a message is older than an hour. */
   now?: () => number;
+  /** The SSRF-safe fetcher for attachments; one trusting only DISCORD_API_URL's origin when absent. */
+  files?: SafeFetcher;
 }
 
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
   const log = options.logger.child({ platform: 'discord' });
   const now = options.now ?? Date.now;
+  const files = options.files ?? createSafeFetcher({ trustedOrigins: [new URL(options.apiUrl).origin] });
   const rest = new REST({ api: options.apiUrl, version: '10', makeRequest: makeDiscordRequest }).setToken(options.token);
   const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest: makeDiscordRequest }).setToken(options.token);
   const guilds = new Map<string, { limit: number; ownerId: string | undefined; at: number }>();
@@ -280,41 +284,17 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
     },
 
     async download(media, opts, signal): Promise<MediaFile> {
-      const tooLarge = () => new PlatformError('discord', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / MIB)} MB limit.`);
       if (!isDiscordFileHost(media.url, options.apiUrl)) throw new PlatformError('discord', 'forbidden', 'That file is not on Discord.');
-      const res = await fetch(media.url, { signal: signal ?? AbortSignal.timeout(60_000) });
-      // A redirect must not lead off Discord's hosts.
-      if (!isDiscordFileHost(res.url || media.url, options.apiUrl)) {
-        await res.body?.cancel();
-        throw new PlatformError('discord', 'forbidden', 'That file is not on Discord.');
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new PlatformError('discord', 'not_found', 'Discord no longer serves that file (attachment links expire); share it again.');
-      }
-      const declared = Number(res.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > opts.maxBytes) {
-        await res.body?.cancel();
-        throw tooLarge();
-      }
-      // Counted while reading: a missing or wrong content-length must not let a huge file in.
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      if (res.body) {
-        for await (const chunk of res.body) {
-          total += chunk.byteLength;
-          if (total > opts.maxBytes) throw tooLarge();
-          chunks.push(chunk);
-        }
-      }
-      const bytes = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.byteLength;
-      }
-      const mimeType = media.mimeType ?? res.headers.get('content-type')?.split(';')[0] ?? 'application/octet-stream';
-      return { name: media.name ?? 'file', mimeType, bytes };
+      return downloadPlatformFile(files, {
+        platform: 'discord',
+        media,
+        maxBytes: opts.maxBytes,
+        signal,
+        explain: (refusal) =>
+          refusal.status !== undefined && refusal.status < 500 && refusal.status !== 429
+            ? new PlatformError('discord', 'not_found', 'Discord no longer serves that file (attachment links expire); share it again.', undefined, { cause: refusal })
+            : undefined,
+      });
     },
 
     async fetchMessageMedia(message, signal) {

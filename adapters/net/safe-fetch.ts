@@ -41,12 +41,15 @@ export class FetchRefusedError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly userMessage: string;
-  constructor(init: { reason: FetchRefusedReason; detail: string; maxBytes: number; status?: number; retryable?: boolean; cause?: unknown }) {
+  /** The Content-Type the server declared, for callers that read meaning into it (Slack's HTML sign-in page). */
+  readonly declaredType: string | undefined;
+  constructor(init: { reason: FetchRefusedReason; detail: string; maxBytes: number; status?: number; retryable?: boolean; declaredType?: string; cause?: unknown }) {
     super(`${init.reason}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.reason = init.reason;
     this.status = init.status;
     this.retryable = init.retryable ?? init.reason === 'timeout';
     this.userMessage = refusalMessage(init.maxBytes);
+    this.declaredType = init.declaredType;
   }
 }
 
@@ -166,7 +169,7 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
   const trustedAgent = new Agent({ ...common, connect: { timeout: connectTimeout } });
 
   async function fetchOnce(url: string, opts: FetchOptions, signal: AbortSignal): Promise<FetchedFile> {
-    const refuse = (reason: FetchRefusedReason, detail: string, extra: { status?: number; retryable?: boolean } = {}): FetchRefusedError =>
+    const refuse = (reason: FetchRefusedReason, detail: string, extra: { status?: number; retryable?: boolean; declaredType?: string } = {}): FetchRefusedError =>
       new FetchRefusedError({ reason, detail, maxBytes: opts.maxBytes, ...extra });
     let current = parseUrl(url);
     let headers = current && opts.authorizedOrigin?.(current) ? (opts.headers ?? {}) : {};
@@ -221,7 +224,10 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
       const bytes = new Uint8Array(Buffer.concat(chunks, size));
       const media = await sniffMedia(bytes);
       const mimeType = media?.mimeType ?? 'application/octet-stream';
-      if (!accepts(opts.accept, mimeType, media?.width)) throw refuse('unsupported_type', `${mimeType} from ${current.origin} is not ${opts.accept}`);
+      if (!accepts(opts.accept, mimeType, media?.width)) {
+        const declaredType = res.headers['content-type'];
+        throw refuse('unsupported_type', `${mimeType} from ${current.origin} is not ${opts.accept}`, typeof declaredType === 'string' ? { declaredType } : {});
+      }
       return { bytes, ...media, mimeType, finalUrl: current.href };
     }
   }

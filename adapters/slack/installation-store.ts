@@ -3,6 +3,7 @@
  * and the directory workers use to reach a workspace by its team id.
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import type { SafeFetcher } from '../net/safe-fetch.js';
 import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { ChatPlatform, KeyValueStore, PlatformDirectory } from '../../src/ports.js';
@@ -40,6 +41,8 @@ export interface SlackDirectoryOptions {
   /** The team of that token (from auth.test), so other teams are refused. */
   botTeamId?: string;
   installations?: { botToken(teamId: string): Promise<string | undefined> };
+  /** One SSRF-safe fetcher for every workspace's file downloads. */
+  files?: SafeFetcher;
 }
 
 export function createSlackPlatformDirectory(options: SlackDirectoryOptions): PlatformDirectory {
@@ -51,7 +54,7 @@ export function createSlackPlatformDirectory(options: SlackDirectoryOptions): Pl
       if (!token) throw new PlatformError('slack', 'invalid_auth', `The bot is not installed in Slack workspace ${teamId}.`);
       const cached = cache.get(teamId);
       if (cached && cached.token === token) return cached.platform;
-      const platform = createSlackPlatform({ token, apiUrl: options.apiUrl, teamId, logger: options.logger });
+      const platform = createSlackPlatform({ token, apiUrl: options.apiUrl, teamId, logger: options.logger, ...(options.files ? { files: options.files } : {}) });
       cache.set(teamId, { token, platform });
       return platform;
     },

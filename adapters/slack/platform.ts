@@ -4,8 +4,9 @@
  * busy workspace drops a progress edit instead of pausing every call behind it.
  */
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
-import { fetch } from 'undici';
 import { z } from 'zod';
+import { downloadPlatformFile } from '../net/platform-download.js';
+import { createSafeFetcher, type SafeFetcher } from '../net/safe-fetch.js';
 import { PlatformError } from '../../src/errors.js';
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
@@ -40,6 +41,8 @@ export interface SlackPlatformOptions {
   apiUrl: string;
   teamId: string;
   logger: Logger;
+  /** The SSRF-safe fetcher for Slack's files, shared by every workspace; one trusting only SLACK_API_URL's origin when absent. */
+  files?: SafeFetcher;
 }
 
 /** Hosts a bot token may be sent to: Slack's file hosts (Slack's file docs: url_private needs the bot token) and the configured API host, where a private deployment or a loopback fake serves files. */
@@ -96,6 +99,7 @@ const slackMessage = (view: MessageView) => renderSlackMessage(localizeView(view
 
 export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
   const { token, apiUrl, teamId } = options;
+  const files = options.files ?? createSafeFetcher({ trustedOrigins: [new URL(apiUrl).origin] });
   const logger = slackLogger(options.logger);
   const client = new WebClient(token, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
   const progress = new WebClient(token, { slackApiUrl: apiUrl, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
@@ -211,26 +215,24 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async download(media: MediaRef, opts: { maxBytes: number }, signal?: AbortSignal): Promise<MediaFile> {
       if (!isSlackFileHost(media.url, apiUrl)) throw new PlatformError('slack', 'forbidden', 'That file is not on Slack; the bot token is only ever sent to Slack.');
-      const res = await fetch(media.url, { headers: { authorization: `Bearer ${token}` }, redirect: 'follow', signal: signal ?? AbortSignal.timeout(60_000) });
-      const type = res.headers.get('content-type') ?? '';
-      // Slack answers a failed file auth with its HTML sign-in page, not an error status.
-      if (!res.ok || type.startsWith('text/html')) {
-        await res.body?.cancel();
-        throw new PlatformError('slack', 'invalid_auth', 'Slack did not let the bot read that file (is the app missing the files:read scope?).');
-      }
-      const declared = Number(res.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > opts.maxBytes) {
-        await res.body?.cancel();
-        throw new PlatformError('slack', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
-      }
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of res.body ?? []) {
-        size += (chunk as Uint8Array).length;
-        if (size > opts.maxBytes) throw new PlatformError('slack', 'too_large', `\`${media.name ?? 'That file'}\` is over the ${Math.round(opts.maxBytes / 1048576)} MB limit.`);
-        chunks.push(chunk as Uint8Array);
-      }
-      return { name: media.name ?? 'file', mimeType: media.mimeType ?? type.split(';')[0] ?? 'application/octet-stream', bytes: new Uint8Array(Buffer.concat(chunks)) };
+      return downloadPlatformFile(files, {
+        platform: 'slack',
+        media,
+        maxBytes: opts.maxBytes,
+        signal,
+        headers: { authorization: `Bearer ${token}` },
+        // The token goes to Slack's file hosts only; a redirect elsewhere (a signed CDN link) goes without it.
+        authorizedOrigin: (url) => isSlackFileHost(url.href, apiUrl),
+        explain: (refusal) => {
+          // Slack answers a failed file auth with its HTML sign-in page (status 200), not an error status.
+          const signIn = refusal.reason === 'unsupported_type' && refusal.declaredType?.startsWith('text/html');
+          if (signIn || refusal.status === 401 || refusal.status === 403) {
+            return new PlatformError('slack', 'invalid_auth', 'Slack did not let the bot read that file (is the app missing the files:read scope?).', undefined, { cause: refusal });
+          }
+          if (refusal.status === 404) return new PlatformError('slack', 'not_found', 'That file was deleted from Slack; share it again.', undefined, { cause: refusal });
+          return undefined;
+        },
+      });
     },
     async fetchMessageMedia(message: MessageRef) {
       try {

@@ -8,7 +8,7 @@ import { isAbortError, PlatformError, ProviderError, UserError } from '../../src
 import type { GenerationJob } from '../../src/generation.js';
 import { isImageMime, isVideoMime, type MediaFile, type MediaRef } from '../../src/model.js';
 import type { ProviderSubmitRequest } from '../../src/ports.js';
-import { submitOutcomeUnknown } from '../classify-error.js';
+import { isRetryableFetch, submitOutcomeUnknown } from '../classify-error.js';
 import { firstPollDelayMs } from '../poll-schedule.js';
 import { reconcileSubmit } from './reconcile.js';
 import type { StepResult, Turn } from './turn.js';
@@ -155,8 +155,12 @@ async function uploadInput(turn: Turn, media: MediaRef): Promise<string> {
         : await (await turn.platform()).download(media, { maxBytes: deps.limits.maxInputBytes }, turn.runtime.stopping);
   } catch (err) {
     // Stopping or timing out says nothing about the file: the runner retries (a refusal would be final).
-    if (err instanceof UserError || err instanceof ProviderError || isAbortError(err) || turn.runtime.stopping.aborted) throw err;
-    if (err instanceof PlatformError && err.code === 'too_large') throw new UserError('input_too_big', err.message);
+    if (err instanceof UserError || err instanceof ProviderError || isAbortError(err) || isRetryableFetch(err) || turn.runtime.stopping.aborted) throw err;
+    if (err instanceof PlatformError) {
+      if (err.code === 'rate_limited' || err.code === 'other') throw err;
+      // A platform's download refusals are written for the user (an expired link, a missing scope).
+      throw new UserError(err.code === 'too_large' ? 'input_too_big' : 'input_unsupported', err.message);
+    }
     const userMessage = (err as { userMessage?: unknown }).userMessage;
     throw new UserError('input_unsupported', typeof userMessage === 'string' ? userMessage : 'I could not download an input image. Share it again, or attach it instead of linking.');
   }

@@ -4,7 +4,7 @@
  * green while every other failure is new and fails the run. known-findings.fuzz.test.ts holds one
  * example of each, marked `it.fails`: once fixed it passes, vitest says so, and the entry goes.
  */
-import { UserError } from '../../src/errors.js';
+
 import { conforms, discordShapes, slackShapes } from './declared-shapes.js';
 
 /** A failed status whose `reason` (shown to the user) is unfit: what the contract asks the findings about. */
@@ -21,16 +21,9 @@ export interface Finding {
 }
 
 const isTypeError = (err: unknown) => err instanceof TypeError;
-const userErrorSaying = (err: unknown, start: string) => err instanceof UserError && err.userMessage.startsWith(start);
 const shapeOf = <T extends Record<string, unknown>>(shapes: T, target: string, prefix: string) => shapes[target.slice(prefix.length) as keyof T];
 
 export const FINDINGS: readonly Finding[] = [
-  {
-    id: 'F2',
-    fixIn: 'src/command-args.ts (parseCommandOptions, unknown option)',
-    summary: 'an unknown option name is echoed raw: `{"\\t": 1}` puts a tab (any control character, any length) in the userMessage',
-    explains: (target, _input, err) => target === 'parseCommandOptions' && userErrorSaying(err, 'Unknown option'),
-  },
   {
     id: 'F3',
     fixIn: 'adapters/slack/parse.ts (or a zod check in adapters/slack/app.ts before parsing)',

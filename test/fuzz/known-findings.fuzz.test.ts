@@ -86,13 +86,20 @@ const title = (id: string) => {
 };
 
 describe('known findings (each fails until fixed)', () => {
-  it.fails(title('F2'), () => readable(thrown(() => parseCommandOptions(generateSpec, { '\t': 1 }))));
   it.fails(title('F3'), () => refusesCleanly(() => fromSlashCommand({} as SlashCommandBody, false)));
   it.fails(title('F4'), () => refusesCleanly(() => parseChatInput({ ...ctx, user: undefined } as unknown as InteractionContext, 'generate', [])));
   it.fails(title('F5'), () => refusesCleanly(() => parseAutocomplete(ctx, 'generate', { name: 'model', value: Object.create(null) as unknown })));
 });
 
 describe('fixed findings (regression examples)', () => {
+  it('F2: an unknown option name is echoed tamed (no control characters or backticks) and bounded', () => {
+    for (const name of ['\t', '`x`', 'a'.repeat(500), '\u0000\u001b[31m']) {
+      const err = thrown(() => parseCommandOptions(generateSpec, { [name]: 1 }));
+      expect(err).toBeInstanceOf(UserError);
+      readable(err);
+      expect((err as UserError).userMessage.length).toBeLessThan(60);
+    }
+  });
   it('F1: an unknown flag is echoed at most 40 characters long, the rest of the message intact', () => {
     const err = thrown(() => parseCommandText(generateSpec, `a fox --${'a--'.repeat(250)}`));
     expect(err).toBeInstanceOf(UserError);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordPlatform, OLD_MESSAGE_MS, UPLOAD_LIMIT_BY_TIER } from '../../adapters/discord/platform.js';
 import { registerDiscordCommands } from '../../adapters/discord/register.js';
+import { renderPng } from '../../adapters/providers/krea/simulator/media.js';
 import type { CommandSpec } from '../../src/command.js';
 import { PlatformError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
@@ -104,7 +105,8 @@ describe('Discord ChatPlatform over REST', () => {
   });
 
   it('reads images of a message it did not post, downloads them within limits, and only from Discord hosts', async () => {
-    const image = fake.addAttachment('cat.png', 'image/png', Buffer.alloc(2048, 7));
+    const png = renderPng(40, 30, 'cat');
+    const image = fake.addAttachment('cat.png', 'image/png', png);
     const message = fake.addMessage(CHANNEL_ID, 'look', [image, fake.addAttachment('notes.txt', 'text/plain', Buffer.from('hi'))], undefined, [{ type: 'image', thumbnail: { url: 'https://example.com/pic.jpg' } }]);
     // Without the MessageContent intent Discord blanks someone else's message: a refusal that says so, not "no image".
     const hidden = await refusal(platform.fetchMessageMedia({ ...here, messageId: message.id }));
@@ -113,15 +115,29 @@ describe('Discord ChatPlatform over REST', () => {
     const media = await platform.fetchMessageMedia({ ...here, messageId: message.id });
     fake.messageContentEnabled = false;
     expect(media).toEqual([
-      { url: image['url'], source: 'discord', name: 'cat.png', mimeType: 'image/png', sizeBytes: 2048 },
+      { url: image['url'], source: 'discord', name: 'cat.png', mimeType: 'image/png', sizeBytes: png.length },
       { url: 'https://example.com/pic.jpg', source: 'url' },
     ]);
-    const file = await platform.download(media[0]!, { maxBytes: 4096 });
-    expect(file).toMatchObject({ name: 'cat.png', mimeType: 'image/png' });
-    expect(file.bytes.length).toBe(2048);
-    expect((await refusal(platform.download(media[0]!, { maxBytes: 1000 }))).code).toBe('too_large');
+    const file = await platform.download(media[0]!, { maxBytes: 64 * 1024 });
+    // Type and size are read from the bytes, not from what the uploader claimed.
+    expect(file).toMatchObject({ name: 'cat.png', mimeType: 'image/png', width: 40, height: 30 });
+    expect(Buffer.from(file.bytes).equals(png)).toBe(true);
+    expect((await refusal(platform.download(media[0]!, { maxBytes: png.length - 1 }))).code).toBe('too_large');
     expect((await refusal(platform.download(media[1]!, { maxBytes: 4096 }))).code).toBe('forbidden');
     expect((await refusal(platform.fetchMessageMedia({ ...here, messageId: '123456789012345678' }))).code).toBe('not_found');
+  });
+
+  it('downloads through the SSRF-safe fetcher: a file that is not an image, or a redirect off Discord into our network, is refused', async () => {
+    const fakeImage = fake.addAttachment('cat.png', 'image/png', Buffer.from('#!/bin/sh\necho not a picture\n'));
+    const notImage = await platform.download({ url: String(fakeImage['url']), source: 'discord', name: 'cat.png', mimeType: 'image/png' }, { maxBytes: 4096 }).then(() => undefined, (e: unknown) => e);
+    expect(notImage).toMatchObject({ reason: 'unsupported_type', userMessage: expect.stringMatching(/could not use that file/) });
+    // The fake API's own origin is trusted (it is DISCORD_API_URL); a hop to another loopback port is not.
+    const bounce = fake.redirectAttachment('bounce.png', 'http://127.0.0.1:6379/');
+    const redirected = await platform.download({ url: String(bounce['url']), source: 'discord', name: 'bounce.png' }, { maxBytes: 4096 }).then(() => undefined, (e: unknown) => e);
+    expect(redirected).toMatchObject({ reason: 'not_https' });
+    const metadata = fake.redirectAttachment('meta.png', 'https://169.254.169.254/latest/meta-data/');
+    const toMetadata = await platform.download({ url: String(metadata['url']), source: 'discord', name: 'meta.png' }, { maxBytes: 4096 }).then(() => undefined, (e: unknown) => e);
+    expect(toMetadata).toMatchObject({ reason: 'blocked_address' });
   });
 
   it('deletes a message, and "ephemeral" outside an interaction is a reply that pings only that user', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { renderPng } from '../../adapters/providers/krea/simulator/media.js';
 import { SLACK_SCOPES } from '../../adapters/slack/app.js';
+import { createSlackPlatform } from '../../adapters/slack/platform.js';
 import { BOT_EVENTS, SHORTCUTS, SLASH_COMMANDS } from '../../adapters/slack/parse.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
@@ -155,6 +156,20 @@ describe('Slack, HTTP mode', () => {
     expect((submit.body as { start_image: string }).start_image).toMatch(/\/assets\/.+\/file$/);
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.callsTo('chat.postMessage').filter((c) => c.args['thread_ts'] === message.ts && blocksText(c).includes('video/'))).toHaveLength(1);
+  });
+
+  it('downloads a Slack file with the bot token only on Slack, reads its type from the bytes, and says so when Slack answers its sign-in page', async () => {
+    const png = renderPng(30, 20, 'slack file');
+    const file = fake.addFile('photo.png', 'image/png', png);
+    const platform = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger() });
+    const media = { url: String(file.url_private_download), source: 'slack' as const, name: 'photo.png' };
+    expect(await platform.download(media, { maxBytes: 64 * 1024 })).toMatchObject({ name: 'photo.png', mimeType: 'image/png', width: 30, height: 20 });
+    expect(await platform.download(media, { maxBytes: 100 }).catch((e: unknown) => e)).toMatchObject({ code: 'too_large', message: expect.stringContaining('`photo.png`') });
+    // A revoked token (or a missing files:read scope) gets Slack's HTML sign-in page with a 200.
+    const revoked = createSlackPlatform({ token: 'xoxb-revoked', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger() });
+    expect(await revoked.download(media, { maxBytes: 64 * 1024 }).catch((e: unknown) => e)).toMatchObject({ code: 'invalid_auth', message: expect.stringContaining('files:read') });
+    // The token is never sent off Slack: a "Slack file" on another host is refused before any request.
+    expect(await platform.download({ ...media, url: 'https://example.com/files-pri/T1-x/photo.png' }, { maxBytes: 1024 }).catch((e: unknown) => e)).toMatchObject({ code: 'forbidden' });
   });
 
   it('an @mention in a thread generates in that thread', async () => {

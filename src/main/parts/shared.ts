@@ -4,6 +4,7 @@
  * server-wide key).
  */
 import { createDiscordPlatform } from '../../../adapters/discord/platform.js';
+import { createSafeFetcher } from '../../../adapters/net/safe-fetch.js';
 import { createMetrics } from '../../../adapters/ops/metrics.js';
 import { createSlackInstallationStore, createSlackPlatformDirectory } from '../../../adapters/slack/installation-store.js';
 import { createGenerationQueue, type BullGenerationQueue } from '../../../jobs/queue.js';
@@ -11,6 +12,7 @@ import type { Config } from '../../config.js';
 import type { ProviderId } from '../../generation.js';
 import type { Logger } from '../../logger.js';
 import type { ProviderCredentials } from '../../ports.js';
+import { originOf } from '../media-fetch.js';
 import type { Closers } from './closers.js';
 import { createPlatformRegistry, type PlatformRegistry } from './platforms.js';
 import { createProviders, type ProviderParts } from './providers.js';
@@ -40,14 +42,17 @@ export async function createShared(config: Config, logger: Logger, closers: Clos
   metrics.setQueueDepthProvider(async () => (await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')) as Record<string, number>);
 
   const platforms = createPlatformRegistry();
+  // Platform files (Slack uploads, Discord attachments) go through the SSRF-safe fetcher too; only the configured API origins may be private.
+  const platformFiles = createSafeFetcher({ trustedOrigins: [config.SLACK_API_URL, config.DISCORD_API_URL].map(originOf) });
+  closers.add('platform files', () => platformFiles.close());
   let slackInstallations: Shared['slackInstallations'];
   if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) {
     slackInstallations = createSlackInstallationStore(stores.secrets);
-    platforms.register('slack', createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations: slackInstallations }));
+    platforms.register('slack', createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations: slackInstallations, files: platformFiles }));
   }
   if (config.DISCORD_TOKEN) {
     // The upload limit each interaction reported (attachment_size_limit), remembered per guild.
-    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets });
+    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets, files: platformFiles });
     platforms.register('discord', { forWorkspace: async () => discord });
   }
 

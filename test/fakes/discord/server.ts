@@ -90,6 +90,14 @@ export class FakeDiscord {
     return this.calls.filter((c) => c.method === method && pattern.test(c.path));
   }
 
+  /** An attachment whose CDN link answers a redirect (not something Discord does: it tests that downloads re-check every hop). */
+  readonly cdnRedirects = new Map<string, string>();
+  redirectAttachment(name: string, location: string): Record<string, unknown> {
+    const attachment = this.addAttachment(name, 'image/png', Buffer.alloc(0));
+    this.cdnRedirects.set(`${String(attachment['id'])}/${name}`, location);
+    return attachment;
+  }
+
   addAttachment(name: string, type: string, bytes: Buffer): Record<string, unknown> {
     const id = nextSnowflake();
     this.cdn.set(`${id}/${name}`, { bytes, type });
@@ -308,6 +316,11 @@ export class FakeDiscord {
 
     if (path.startsWith('/cdn/attachments/')) {
       const key = path.split('/').slice(-2).join('/');
+      const redirect = this.cdnRedirects.get(key);
+      if (redirect) {
+        res.writeHead(302, { location: redirect });
+        return void res.end();
+      }
       const file = this.cdn.get(key);
       if (!file) return this.json(res, 404, { message: 'Not found' });
       res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.bytes.length) });
