@@ -18,6 +18,8 @@ const args = process.argv.slice(2);
 const long = args.includes('--long');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const want = (name: string) => !only || only.includes(name);
+/** `--jobs=N` sizes the pipeline run (default 2000), for a quick look while changing the pipeline. */
+const pipelineJobs = Number(args.find((a) => a.startsWith('--jobs='))?.slice('--jobs='.length) ?? 2000);
 
 async function benchParser(): Promise<Row[]> {
   const inputs = ['a red fox at dawn --ar 16:9 --n 2 --model image/bfl/flux-1-dev --seed 42', 'waves --video --duration 8 --no blurry, low quality', '狐狸在黎明 🦊 "quoted --ar text" --ar=4:3'];
@@ -54,7 +56,7 @@ const rows: Row[] = [];
 const sections: Array<[string, () => Promise<Row[]>]> = [
   ['parser', benchParser],
   ['budget', benchEditBudget],
-  ['pipeline', () => benchPipeline({ jobs: 2000, workspaces: 40 })],
+  ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: 40 })],
   ['ack', () => benchAck({ seconds: 8 })],
 ];
 for (const [name, run] of sections) {

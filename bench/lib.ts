@@ -33,6 +33,25 @@ export async function redisCommands(redis: Redis): Promise<number> {
   return total;
 }
 
+/** Calls per command (INFO commandstats), to see which commands a job spends. */
+export async function redisCommandCounts(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const counts = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) counts.set(m[1]!, Number(m[2]));
+  return counts;
+}
+
+/** The commands that grew most between two counts, per job: "evalsha 40, hset 12, …". */
+export function topCommands(before: Map<string, number>, after: Map<string, number>, jobs: number, n = 6): string {
+  return [...after]
+    .map(([cmd, calls]) => [cmd, (calls - (before.get(cmd) ?? 0)) / jobs] as const)
+    .filter(([, perJob]) => perJob > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([cmd, perJob]) => `${cmd} ${fmt(perJob)}`)
+    .join(', ');
+}
+
 export async function redisMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);

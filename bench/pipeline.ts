@@ -24,7 +24,8 @@ import type { WorkspaceRef } from '../src/model.js';
 import type { ChatPlatform } from '../src/ports.js';
 import { FakeSlack } from '../test/fakes/slack/server.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
-import { fmt, pct, redisCommands, waitUntil, type Row } from './lib.js';
+import { fmt, pct, redisCommandCounts, redisCommands, topCommands, waitUntil, type Row } from './lib.js';
+import { platformFiles } from '../test/helpers/platform-files.js';
 
 const MIN_SLACK_CALLS = 5; // status post, final update, files.getUploadURLExternal, the upload, files.completeUploadExternal
 const MIN_PROVIDER_CALLS = 3; // submit, one poll, one download
@@ -49,7 +50,7 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   const platforms = new Map<string, ChatPlatform>();
   const forWorkspace = async (w: WorkspaceRef) => {
     let p = platforms.get(w.workspaceId);
-    if (!p) platforms.set(w.workspaceId, (p = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, teamId: w.workspaceId, logger })));
+    if (!p) platforms.set(w.workspaceId, (p = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, teamId: w.workspaceId, logger, downloadFile: platformFiles(slack.apiUrl) })));
     return p;
   };
   const settings = createSettingsStore({ redis, prefix, logger });
@@ -76,6 +77,8 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
       limits: { maxInputBytes: 20 * 1024 * 1024, maxOutputBytes: 50 * 1024 * 1024 },
       // Polls scaled down: this measures the pipeline's own cost, not the provider's time.
       timeScale: 0.01,
+      // Status edits paced as in production (3 s apart): a job this short shows "Queued", then its result.
+      progressGapMs: 3000,
     },
   });
   const queue = createGenerationQueue({ connection: redis, prefix });
@@ -107,6 +110,7 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   await waitUntil(() => finished(50), 60_000, 'warm-up');
 
   const commandsBefore = await redisCommands(redis);
+  const countsBefore = await redisCommandCounts(redis);
   const slackBefore = slack.calls.length;
   const simBefore = await sim.requestCount();
   const downloadsBefore = downloads;
@@ -115,7 +119,11 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   await waitUntil(() => finished(50 + options.jobs), 300_000, 'all jobs');
   const seconds = (performance.now() - t0) / 1000;
   const commands = ((await redisCommands(redis)) - commandsBefore) / options.jobs;
+  const top = topCommands(countsBefore, await redisCommandCounts(redis), options.jobs);
   const slackCalls = (slack.calls.length - slackBefore + options.jobs) / options.jobs; // + the upload POST, which is not an API call
+  const slackMethods = new Map<string, number>();
+  for (const c of slack.calls.slice(slackBefore)) slackMethods.set(c.method, (slackMethods.get(c.method) ?? 0) + 1);
+  const slackTop = [...slackMethods].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${fmt(n / options.jobs, 2)}`).join(', ');
   const providerCalls = ((await sim.requestCount()) - simBefore + downloads - downloadsBefore) / options.jobs;
   const failed = (await queue.queue.getJobCounts('failed'))['failed'] ?? 0;
   // Where a job's time goes: enqueue → slot → accepted by the provider → provider done → ended.
@@ -153,9 +161,9 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   const perSecond = options.jobs / seconds;
   return [
     { figure: `pipeline: ${options.jobs} jobs, ${options.workspaces} workspaces, 1 worker (concurrency ${CONCURRENCY})`, value: `${fmt(perSecond)} jobs/s${failed ? ` (${failed} failed)` : ''}`, baseline: `BullMQ no-op ${fmt(baseline, 0)} jobs/s`, goal: '≥ 300 jobs/s', met: perSecond >= 300 },
-    { figure: 'pipeline: Redis commands per job', value: fmt(commands), baseline: `BullMQ no-op job ${fmt(noopCommands)}` },
+    { figure: 'pipeline: Redis commands per job', value: `${fmt(commands)} (${top})`, baseline: `BullMQ no-op job ${fmt(noopCommands)}` },
     { figure: 'pipeline: p50 phases (ms)', value: `slot ${fmt(phases.toSlot, 0)}, accepted ${fmt(phases.toAccepted, 0)}, provider done ${fmt(phases.toCompleted, 0)}, delivered ${fmt(phases.toEnded, 0)}`, baseline: 'provider job 100 ms' },
-    { figure: 'pipeline: Slack calls per job', value: fmt(slackCalls, 2), baseline: `minimum ${MIN_SLACK_CALLS}`, goal: `≤ ${MIN_SLACK_CALLS * 1.2}`, met: slackCalls <= MIN_SLACK_CALLS * 1.2 },
+    { figure: 'pipeline: Slack calls per job', value: `${fmt(slackCalls, 2)} (${slackTop}, upload 1)`, baseline: `minimum ${MIN_SLACK_CALLS}`, goal: `≤ ${MIN_SLACK_CALLS * 1.2}`, met: slackCalls <= MIN_SLACK_CALLS * 1.2 },
     { figure: 'pipeline: provider calls per job', value: fmt(providerCalls, 2), baseline: `minimum ${MIN_PROVIDER_CALLS}`, goal: `≤ ${MIN_PROVIDER_CALLS * 1.2}`, met: providerCalls <= MIN_PROVIDER_CALLS * 1.2 },
   ];
 }

@@ -1,5 +1,6 @@
 /** `/generate <prompt> [flags]`: validate, post the status message, enqueue. */
 import type { CommandRoute } from '../src/dispatcher.js';
+import { productFlagValues } from './krev-products.js';
 import { generateSpec } from './specs.js';
 import { resolveRequest } from './resolve-request.js';
 import type { CommandServices } from './services.js';
@@ -11,7 +12,8 @@ export function createGenerateRoute(s: CommandServices): CommandRoute {
     spec: generateSpec,
     async run(invocation, args, responder) {
       const workspace = { platform: invocation.platform, workspaceId: invocation.workspaceId };
-      const request = await resolveRequest(s, { workspace, args, attachments: invocation.attachments });
+      const products = productFlagValues(invocation.text);
+      const request = await resolveRequest(s, { workspace, args, attachments: invocation.attachments, ...(products ? { products } : {}) });
       const started = await startGeneration(s, {
         invocationId: invocation.id,
         workspace,

@@ -1,6 +1,7 @@
 /**
- * Management commands, one file each under ./manage/: models, credits, jobs, settings, connect,
- * help. Everyone may look; changing settings and connecting keys is for workspace admins.
+ * Management commands, one file each under ./manage/: models, products, credits, jobs, settings,
+ * connect, help. Everyone may look; changing settings, connecting keys and adding products is for
+ * workspace admins.
  */
 import type { CommandRoute } from '../src/dispatcher.js';
 import { UserError } from '../src/errors.js';
@@ -11,6 +12,7 @@ import { creditsRoute } from './manage/credits-route.js';
 import { helpRoute } from './manage/help-route.js';
 import { jobsRoute } from './manage/jobs-route.js';
 import { modelsRoute } from './manage/models-route.js';
+import { productsRoute } from './manage/products-route.js';
 import { settingsRoute } from './manage/settings-route.js';
 import type { CommandServices } from './services.js';
 
@@ -27,6 +29,6 @@ export function createSubmitHandler(s: CommandServices) {
 }
 
 export function createManagementRoutes(s: CommandServices): Record<string, CommandRoute> {
-  const routes = [modelsRoute(s), creditsRoute(s), jobsRoute(s), settingsRoute(s), connectRoute(s), helpRoute()];
+  const routes = [modelsRoute(s), productsRoute(s), creditsRoute(s), jobsRoute(s), settingsRoute(s), connectRoute(s), helpRoute()];
   return Object.fromEntries(routes.map((r) => [r.spec.name, r]));
 }

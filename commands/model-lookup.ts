@@ -8,6 +8,11 @@ import type { ProviderId } from '../src/generation.js';
 import { unknownModelError } from '../src/model-check.js';
 import type { CommandServices } from './services.js';
 
+/** What a model makes, as people say it: Krev's agent (`chat/krev/agent`) is an agent, not an image model. */
+export function kindLabel(model: Pick<ModelInfo, 'id' | 'kind'>): string {
+  return model.id.startsWith('chat/') ? 'agent' : model.kind;
+}
+
 export function configuredProviders(s: CommandServices): ProviderId[] {
   return Object.keys(s.providers) as ProviderId[];
 }

@@ -13,6 +13,7 @@ import type { FormSpec, Responder } from '../src/ports.js';
 import { textView } from '../src/view.js';
 import { commandHint } from './hints.js';
 import { startedView } from './replies.js';
+import { productFlagValues } from './krev-products.js';
 import { resolveRequest } from './resolve-request.js';
 import type { CommandServices } from './services.js';
 import { ASPECT_RATIOS, generateSpec } from './specs.js';
@@ -67,6 +68,9 @@ export function remixText(request: GenerationRequest, model: ModelInfo | undefin
   const resolution = request.params['resolution'];
   if (typeof resolution === 'string') parts.push(`--resolution ${resolution}`);
   if (request.styleId) parts.push(`--style ${request.styleId}`);
+  // Krev products by id (names may have changed since); the flag runs to the next one.
+  const products = request.params['product_ids'];
+  if (Array.isArray(products) && products.length > 0) parts.push(`--product ${products.map(String).join(', ')}`);
   if (request.negativePrompt) parts.push(`--no ${request.negativePrompt}`);
   return parts.filter(Boolean).join(' ');
 }
@@ -105,7 +109,8 @@ export function createRemixSubmitHandler(s: CommandServices) {
     if (!text) throw new UserError('missing_value', 'The prompt was empty: describe what you want.');
     const args = parseCommandText(generateSpec, text);
     // The input images come along (a remix of a Vary keeps working from that image).
-    const request = await resolveRequest(s, { workspace: job.workspace, args, attachments: job.request.inputs.map((i) => i.media) });
+    const products = productFlagValues(text);
+    const request = await resolveRequest(s, { workspace: job.workspace, args, attachments: job.request.inputs.map((i) => i.media), ...(products ? { products } : {}) });
     const conversation = job.thread ?? (job.placement?.kind === 'here' ? job.placement.conversation : inv.conversation);
     const started = await startGeneration(s, {
       invocationId: inv.id,

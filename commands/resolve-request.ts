@@ -11,6 +11,7 @@ import { isImageMime, isVideoMime, MediaRef, type WorkspaceRef } from '../src/mo
 import type { WorkspaceSettings } from '../src/ports.js';
 import { buildGenerationRequest, checkModelKind, unknownModelError, withSeed } from '../src/model-check.js';
 import { extractImageUrls } from '../src/prompt-media.js';
+import { KREV_AGENT_MODEL_ID, resolveProducts, splitProductNames } from './krev-products.js';
 import { findModel, providerDefault } from './model-lookup.js';
 import type { CommandServices } from './services.js';
 
@@ -21,6 +22,11 @@ export interface RequestSource {
   attachments: MediaRef[];
   /** Force a kind: animate always wants video. */
   kind?: 'image' | 'video';
+  /**
+   * Every `--product` value of the command text (the parser keeps only the last of a repeated
+   * flag); absent: `args.product` (a Discord option, or the one flag).
+   */
+  products?: string[];
 }
 
 function formatMb(bytes: number): string {
@@ -104,5 +110,12 @@ export async function resolveRequest(s: CommandServices, source: RequestSource):
   const roleOf = (i: number): GenerationInput['role'] => (model.kind === 'video' ? (i === 0 ? 'start_image' : 'reference') : 'image');
   const inputs: GenerationInput[] = unique.map((m, i) => ({ role: roleOf(i), media: m }));
   // Seeds always: a model that takes one gets one (the card shows it; Retry and --seed reproduce it).
-  return withSeed(buildGenerationRequest({ ...args, prompt }, model, { provider, inputs }), model, s.randomSeed);
+  const request = withSeed(buildGenerationRequest({ ...args, prompt }, model, { provider, inputs }), model, s.randomSeed);
+  if (model.id === KREV_AGENT_MODEL_ID && request.count > 1) {
+    throw new UserError('bad_value', 'Krev’s agent works on one brief at a time; leave out `<flag:n>` (ask for several ideas in the brief itself).');
+  }
+  // Products last: naming them is a call to Krev, worth making only once everything else is right.
+  const named = splitProductNames(source.products ?? (typeof args['product'] === 'string' ? [args['product']] : []));
+  const productIds = await resolveProducts(s, workspace, model, named);
+  return productIds.length > 0 ? { ...request, params: { ...request.params, product_ids: productIds } } : request;
 }

@@ -3,6 +3,7 @@ import type { ArgumentParsers, Routes } from '../src/dispatcher.js';
 import { createActionHandler } from './actions.js';
 import { createAnimateRoute } from './animate.js';
 import { createAutocompleteHandler } from './autocomplete.js';
+import { createBriefRoute } from './brief.js';
 import { createGenerateRoute } from './generate.js';
 import { createManagementRoutes, createSubmitHandler } from './manage.js';
 import { createMentionHandler } from './mention.js';
@@ -14,10 +15,11 @@ import { createShortcutHandler } from './shortcut.js';
 export function createRoutes(s: CommandServices, parsers: ArgumentParsers): Routes {
   const generate = createGenerateRoute(s);
   const animate = createAnimateRoute(s);
+  const brief = createBriefRoute(s);
   const manageSubmit = createSubmitHandler(s);
   const remixSubmit = createRemixSubmitHandler(s);
   return {
-    commands: { [generate.spec.name]: generate, [animate.spec.name]: animate, ...createManagementRoutes(s) },
+    commands: { [generate.spec.name]: generate, [animate.spec.name]: animate, [brief.spec.name]: brief, ...createManagementRoutes(s) },
     action: createActionHandler(s),
     reaction: createReactionHandler(s),
     mention: createMentionHandler(s, parsers),

@@ -4,6 +4,7 @@
  */
 import type { ProviderId } from '../src/generation.js';
 import type { Logger } from '../src/logger.js';
+import type { WorkspaceRef } from '../src/model.js';
 import type {
   Clock,
   CredentialStore,
@@ -13,6 +14,7 @@ import type {
   MessageIndex,
   ModelCatalog,
   PlatformDirectory,
+  ProviderCredentials,
   QuotaStore,
   ReactionLocks,
   SettingsStore,
@@ -43,6 +45,12 @@ export interface CommandServices {
   providers: Partial<Record<ProviderId, GenerationProvider>>;
   /** True when the operator configured a server-wide key for this provider (e.g. KREA_API_TOKEN). */
   hasDefaultCredentials(provider: ProviderId): boolean;
+  /**
+   * The key calls made by a command itself use (Krev's product catalog): the workspace's own, else
+   * the server-wide one when the workspace allows it; the same rule as the workers'. Absent: only
+   * keys the workspace connected are used.
+   */
+  resolveCredentials?(workspace: WorkspaceRef, provider: ProviderId): Promise<ProviderCredentials | undefined>;
   /** True when BOT_ENCRYPTION_KEY is set, so per-workspace keys can be stored. */
   canStoreCredentials: boolean;
   clock: Clock;

@@ -8,6 +8,7 @@ import type { Responder } from '../src/ports.js';
 import type { ArgumentParsers } from '../src/dispatcher.js';
 import { animateImage, imagesOf, NO_IMAGE_MESSAGE } from './animate.js';
 import { startedView } from './replies.js';
+import { productFlagValues } from './krev-products.js';
 import { resolveRequest } from './resolve-request.js';
 import type { CommandServices } from './services.js';
 import { generateSpec } from './specs.js';
@@ -32,7 +33,8 @@ export function createShortcutHandler(s: CommandServices, parsers: ArgumentParse
     const text = invocation.messageText.trim();
     if (!text) throw new UserError('missing_value', 'That message has no text to use as a prompt.');
     const args = parsers.fromText(generateSpec, text);
-    const request = await resolveRequest(s, { workspace, args, attachments: imagesOf(media).slice(0, 3) });
+    const products = productFlagValues(text);
+    const request = await resolveRequest(s, { workspace, args, attachments: imagesOf(media).slice(0, 3), ...(products ? { products } : {}) });
     const started = await startGeneration(s, { invocationId: invocation.id, workspace, actor: invocation.actor, placement, request });
     await responder.settle?.(startedView(started));
   };

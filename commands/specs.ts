@@ -39,6 +39,16 @@ export const generateSpec: CommandSpec = {
         { name: 'KPainter', value: 'kpainter' },
       ],
     },
+    {
+      name: 'product',
+      kind: 'string',
+      description: 'Krev product name(s) or id(s), comma-separated',
+      aliases: ['products'],
+      // Names have spaces: the value runs to the next flag (`--product Leather Wallet`).
+      greedy: true,
+      autocomplete: true,
+      maxLength: 500,
+    },
     { name: 'image', kind: 'attachment', description: 'Input image(s)', multiple: 3 },
   ],
 };
@@ -76,6 +86,39 @@ export const modelsSpec: CommandSpec = {
   ],
 };
 
+export const productsSpec: CommandSpec = {
+  name: 'products',
+  description: 'Your Krev product catalog (admins add products)',
+  // `add` as a flag reads right on every platform (Discord: `add:Name`); Slack text also takes `products add Name`.
+  examples: ['', 'wallet', '--add Leather Wallet'],
+  params: [
+    { name: 'search', kind: 'string', description: 'Only names containing this', rest: true, maxLength: 200 },
+    { name: 'add', kind: 'string', description: 'Add a product with this name (admins; attach its image)', greedy: true, maxLength: 100 },
+    { name: 'image', kind: 'attachment', description: 'The new product’s image (JPG, PNG or WebP)' },
+  ],
+};
+
+export const briefSpec: CommandSpec = {
+  name: 'brief',
+  description: 'Brief Krev’s creative agent: ideas, copy and images',
+  examples: ['three ad concepts for summer --product Leather Wallet'],
+  params: [
+    { name: 'message', kind: 'string', description: 'What the agent should do', required: true, rest: true, maxLength: 4000 },
+    { name: 'product', kind: 'string', description: 'Krev product name(s) or id(s), comma-separated', aliases: ['products'], greedy: true, autocomplete: true, maxLength: 500 },
+    {
+      name: 'agent',
+      kind: 'string',
+      description: 'Which Krev agent (default auto)',
+      choices: [
+        { name: 'auto', value: 'auto' },
+        { name: 'asset', value: 'asset' },
+        { name: 'discover', value: 'discover' },
+      ],
+    },
+    { name: 'image', kind: 'attachment', description: 'Reference image(s)', multiple: 2 },
+  ],
+};
+
 export const creditsSpec: CommandSpec = { name: 'credits', description: 'Show the provider balance', examples: [''], params: [] };
 export const jobsSpec: CommandSpec = {
   name: 'jobs',
@@ -105,4 +148,4 @@ export const helpSpec: CommandSpec = {
   params: [{ name: 'command', kind: 'string', description: 'A command to explain', rest: true, maxLength: 50 }],
 };
 
-export const allSpecs: readonly CommandSpec[] = [generateSpec, animateSpec, modelsSpec, creditsSpec, jobsSpec, settingsSpec, connectSpec, helpSpec];
+export const allSpecs: readonly CommandSpec[] = [generateSpec, animateSpec, briefSpec, modelsSpec, productsSpec, creditsSpec, jobsSpec, settingsSpec, connectSpec, helpSpec];

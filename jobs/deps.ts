@@ -55,6 +55,11 @@ export interface PipelineDeps {
   webhookUrl?: (jobId: string) => string;
   /** Shrinks every poll and retry delay (tests, simulator). 1 in production. */
   timeScale?: number;
+  /**
+   * Least time between two progress edits of one status message (default 3 s × timeScale). A job
+   * that finishes sooner shows "Queued" and then its result: no edit the reader could not even see.
+   */
+  progressGapMs?: number;
   /** Retryable errors tolerated in one step before a job fails (429s "until it succeeds", within reason). */
   maxRetries?: number;
 }

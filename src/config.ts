@@ -117,6 +117,11 @@ const schema = z.object({
   SLACK_CLIENT_ID: optionalString,
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
+  /**
+   * conversations.history/replies calls per minute, when Slack limits this app below Tier 3 (a
+   * commercially distributed app outside the Marketplace gets 1). Unset: Tier 3.
+   */
+  SLACK_HISTORY_PER_MINUTE: z.coerce.number().positive().max(1000).optional(),
 
   DISCORD_API_URL: url('https://discord.com/api').default('https://discord.com/api'),
   DISCORD_TOKEN: optionalString,

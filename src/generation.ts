@@ -208,6 +208,8 @@ export const GenerationJob = z.object({
   /** Key of the last status view actually sent, so an unchanged view is never re-sent. */
   lastViewKey: z.string().optional(),
   lastEditAt: z.number().optional(),
+  /** A platform slot reserved for the status post or the final edit (paced platforms): the job waits for it, then makes that call. */
+  pacing: z.object({ call: z.enum(['post', 'final-edit']), at: z.number() }).optional(),
   /** An upload begun and not yet recorded: after a crash the thread is checked for it before uploading again. */
   uploading: z.object({ index: z.number().int(), startedAt: z.number() }).optional(),
   /** Output indices already posted to the thread (deliver is idempotent across re-runs). */

@@ -74,6 +74,8 @@ export interface AutocompleteInvocation extends InvocationBase {
   command: string;
   option: string;
   partial: string;
+  /** The other options already filled in (a chosen provider narrows the models offered). */
+  options?: Record<string, string | number | boolean>;
 }
 
 /** A modal (Discord) / dialog submission, e.g. a provider key typed in private. */

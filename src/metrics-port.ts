@@ -7,7 +7,7 @@ export interface Metrics {
   jobFinished(provider: string, state: 'succeeded' | 'failed' | 'cancelled', durationMs: number): void;
   providerCall(provider: string, operation: string, outcome: string, latencyMs: number): void;
   platformRateLimited(platform: string, method: string): void;
-  editSkipped(platform: string, reason: 'budget' | 'rate_limited' | 'unchanged'): void;
+  editSkipped(platform: string, reason: 'budget' | 'rate_limited' | 'unchanged' | 'paced'): void;
 }
 
 export const noopMetrics: Metrics = {

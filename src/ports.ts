@@ -2,6 +2,7 @@
  * The ports: what the core needs from the world, and nothing more. Concrete implementations live
  * in adapters/ and jobs/; only src/main/ puts them together. Every I/O method takes an AbortSignal.
  */
+import type { PlatformError } from './errors.js';
 import type { ModelInfo } from './catalog.js';
 import type { Cost, CostUnit, GenerationJob, GenerationRequest, HostedMedia, NewGenerationJob, Operation, ProviderId, ProviderStatus } from './generation.js';
 import type { Actor, ConversationRef, MediaFile, MediaRef, MessageRef, PlatformKind, WorkspaceRef } from './model.js';
@@ -26,12 +27,19 @@ export interface UploadResult {
 /** Outbound only and stateless: built from a workspace's token; workers need nothing else. */
 export interface ChatPlatform {
   readonly platform: PlatformKind;
-  post(to: ConversationRef, view: MessageView, signal?: AbortSignal): Promise<MessageRef>;
+  /** `reserved`: the caller already holds a slot from `reserve` (the call is not paced again). */
+  post(to: ConversationRef, view: MessageView, signal?: AbortSignal, options?: { reserved?: boolean }): Promise<MessageRef>;
   /**
    * `progress` edits are best effort: a rate-limited platform throws PlatformError('rate_limited')
    * at once instead of queueing. `final` edits wait and retry.
    */
-  update(message: MessageRef, view: MessageView, options: { priority: 'progress' | 'final' }, signal?: AbortSignal): Promise<void>;
+  update(message: MessageRef, view: MessageView, options: { priority: 'progress' | 'final'; reserved?: boolean }, signal?: AbortSignal): Promise<void>;
+  /**
+   * Platforms that pace themselves under published limits (Slack): reserves the next slot for a
+   * status post or a final edit there and says how many ms until it. A job then waits for its
+   * slot as a delay (no worker held) and makes the call with `reserved`, keeping its place in line.
+   */
+  reserve?(call: 'post' | 'final-edit', where: ConversationRef | MessageRef): Promise<number>;
   /** A thread under `message` (Slack: its ts; Discord: a thread started from it). Idempotent. */
   openThread(message: MessageRef, name: string, signal?: AbortSignal): Promise<ConversationRef>;
   upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }, signal?: AbortSignal): Promise<UploadResult>;
@@ -56,6 +64,31 @@ export interface ChatPlatform {
    */
   userCanRead(conversation: ConversationRef, userId: string, signal?: AbortSignal): Promise<boolean>;
 }
+
+/** Why a download was refused, as platform adapters read it to explain (an expired link, a sign-in page). */
+export interface DownloadRefusal {
+  reason: string;
+  /** The HTTP status, when the server answered. */
+  status?: number | undefined;
+  /** The Content-Type the server declared, when the body was not what was asked for. */
+  declaredType?: string | undefined;
+}
+
+/** A platform's own file (a Slack upload, a Discord attachment) to download on a user's behalf. */
+export interface PlatformFileRequest {
+  platform: 'slack' | 'discord';
+  media: MediaRef;
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
+  /** The platform's credential, sent only where `authorizedOrigin` says yes. */
+  headers?: Record<string, string>;
+  authorizedOrigin?: (url: URL) => boolean;
+  /** The platform's reading of a refusal; undefined keeps the generic one. */
+  explain?: (refusal: DownloadRefusal) => PlatformError | undefined;
+}
+
+/** Downloads platform files through the SSRF-safe fetcher (wired in src/main; adapters/net implements it). */
+export type PlatformFileDownloader = (request: PlatformFileRequest) => Promise<MediaFile>;
 
 /** Finds the ChatPlatform for a workspace (looks up the installation's token). */
 export interface PlatformDirectory {
@@ -272,6 +305,27 @@ export interface ReactionLocks {
 /** Per-workspace budget of best-effort message edits, shared by all processes. */
 export interface EditBudget {
   tryTake(workspace: WorkspaceRef): Promise<boolean>;
+}
+
+/** A platform's published limit for one kind of call: so many per minute, with a burst allowance. */
+export interface PaceRule {
+  perMinute: number;
+  /** Calls that may go back to back before the per-minute spacing applies (at least 1). */
+  burst: number;
+}
+
+/**
+ * Spaces a platform's calls so the bot stays under its limits instead of meeting 429s, shared by
+ * every process (the limits are per app per workspace, not per process). A slot is reserved
+ * ahead of time: the caller waits until it, so calls keep the order they asked in.
+ */
+export interface CallPacer {
+  /**
+   * Reserves the next slot for `call` (a method, or a method in one channel) in a workspace when it comes within `maxWaitMs`, and says how long until it
+   * (`taken: true`); otherwise reserves nothing and says how long the wait would be. `keep` slots
+   * of the burst are left for calls that must go (a best-effort call only takes a spare slot).
+   */
+  take(workspace: WorkspaceRef, call: string, rule: PaceRule, options: { maxWaitMs: number; keep?: number }): Promise<{ taken: boolean; waitMs: number }>;
 }
 
 /** Small generic key/value with TTL, for adapters' own state (e.g. Slack installations). */

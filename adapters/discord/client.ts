@@ -227,7 +227,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         reply: async () => answer([]),
         choices: answer,
       };
-      await dispatch(parseAutocomplete(ctx, interaction.commandName, focused), responder).finally(() => clearTimeout(timer));
+      await dispatch(parseAutocomplete(ctx, interaction.commandName, focused, interaction.options.data), responder).finally(() => clearTimeout(timer));
       return;
     }
 

@@ -5,7 +5,15 @@
  * Attachment, CommandInteractionOption …), so client.ts passes its objects straight in and the
  * unit tests pass plain literals. Nothing here does I/O or reads a clock: the caller gives
  * `receivedAt`.
+ *
+ * Every exported parser checks what it reads first, with the small zod schemas below: input with a
+ * field missing or of another type is refused with a ZodError, never half-read into a TypeError.
+ * The checks read only the fields the parser uses, straight off the discord.js objects (getters
+ * and Collections included), and the parser goes on with the objects it was given: nothing is
+ * copied, and a Collection's values are read once. They run on the ack path of every interaction,
+ * so they stay that small.
  */
+import { z } from 'zod';
 import type {
   ActionInvocation,
   AutocompleteInvocation,
@@ -95,6 +103,56 @@ export interface OptionLike {
   options?: readonly OptionLike[];
 }
 
+// ---- The checks (module-level schemas, built once) ----
+
+const str = z.string();
+const optStr = str.nullish();
+/** Any number (NaN too): a size or a clock reading is passed on as is, never a reason to refuse. */
+const num = z.custom<number>((v) => typeof v === 'number', 'Expected a number');
+const UserCheck = z.object({ id: str, username: optStr, globalName: optStr });
+const PermissionsCheck = z.custom<PermissionsLike>((p) => typeof (p as { has?: unknown } | null | undefined)?.has === 'function', 'Expected permissions with has()').nullish();
+const ContextCheck = z.object({ interactionId: str, guildId: str, channelId: str, threadParentId: optStr, user: UserCheck, permissions: PermissionsCheck, receivedAt: num });
+const AttachmentCheck = z.object({ url: str, name: optStr, contentType: optStr, size: num.nullish(), width: num.nullish(), height: num.nullish() });
+const AttachmentsCheck = z.array(AttachmentCheck);
+const EmbedImageCheck = z.object({ url: str }).nullish();
+/** What imagesOfMessage reads of a message (its attachments Collection is read separately, once). */
+const MessageMediaCheck = z.object({
+  attachments: z.custom<{ values(): unknown }>((c) => typeof (c as { values?: unknown } | null | undefined)?.values === 'function', 'Expected a collection with values()'),
+  embeds: z.array(z.object({ image: EmbedImageCheck, thumbnail: EmbedImageCheck })),
+});
+const IterableCheck = z.custom<Iterable<unknown>>((v) => typeof (v as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator] === 'function', 'Expected an iterable');
+const OptionCheck: z.ZodType<OptionLike> = z.object({
+  name: str,
+  value: z.union([str, num, z.boolean()]).nullish(),
+  attachment: AttachmentCheck.nullish(),
+  get options() {
+    return z.array(OptionCheck).optional();
+  },
+});
+const OptionsCheck = z.array(OptionCheck);
+const FocusedCheck = z.object({ name: str, value: z.unknown().optional() });
+const FieldsCheck = z.array(z.object({ customId: str, value: z.unknown().optional() }));
+const EmojiCheck = z.object({ name: optStr, id: optStr });
+const ReactionCheck = z.object({
+  guildId: str,
+  channelId: str,
+  threadParentId: optStr,
+  messageId: str,
+  emoji: EmojiCheck,
+  user: UserCheck,
+  permissions: PermissionsCheck,
+  // The message's author; its media are checked by imagesOfMessage.
+  message: z.object({ author: z.object({ id: str }).nullish() }).optional(),
+  receivedAt: num,
+});
+const TargetMessageCheck = z.object({ id: str, content: optStr });
+const DirectMessageCheck = z.object({ id: str, channelId: str, content: optStr, author: UserCheck.extend({ bot: z.boolean().nullish() }).nullable() });
+
+/** Every parser of an interaction starts here. */
+function checkContext(ctx: InteractionContext): void {
+  ContextCheck.parse(ctx);
+}
+
 export function actorOf(user: UserLike, permissions: PermissionsLike | null | undefined): Actor {
   return {
     userId: user.id,
@@ -147,7 +205,10 @@ export function attachmentMedia(a: AttachmentLike): MediaRef {
  * on Discord's CDN download like attachments; others are plain links.
  */
 export function imagesOfMessage(message: Pick<MessageLike, 'attachments' | 'embeds'>): MediaRef[] {
-  const attachments = [...message.attachments.values()].map(attachmentMedia).filter((m) => !m.mimeType || isImageMime(m.mimeType));
+  MessageMediaCheck.parse(message);
+  const list = [...IterableCheck.parse(message.attachments.values())];
+  AttachmentsCheck.parse(list);
+  const attachments = (list as AttachmentLike[]).map(attachmentMedia).filter((m) => !m.mimeType || isImageMime(m.mimeType));
   const seen = new Set(attachments.map((m) => m.url));
   const embeds: MediaRef[] = [];
   for (const embed of message.embeds) {
@@ -171,6 +232,9 @@ export function imagesOfMessage(message: Pick<MessageLike, 'attachments' | 'embe
  * not be lost silently.
  */
 export function parseChatInput(ctx: InteractionContext, commandName: string, options: readonly OptionLike[]): CommandInvocation {
+  checkContext(ctx);
+  str.parse(commandName);
+  OptionsCheck.parse(options);
   const values: Record<string, unknown> = {};
   const attachments: MediaRef[] = [];
   const walk = (list: readonly OptionLike[]) => {
@@ -184,12 +248,34 @@ export function parseChatInput(ctx: InteractionContext, commandName: string, opt
   return { ...base(ctx), kind: 'command', command: commandName, options: values, attachments };
 }
 
-export function parseAutocomplete(ctx: InteractionContext, commandName: string, focused: { name: string; value: unknown }): AutocompleteInvocation {
-  return { ...base(ctx), kind: 'autocomplete', command: commandName, option: focused.name, partial: String(focused.value ?? '') };
+/**
+ * What was typed so far. Discord sends it as a string (a number for a number option); any other
+ * value (null, an object, a bigint …) is taken as nothing typed, an empty partial, rather than
+ * refused: an autocomplete always gets its list of choices.
+ */
+function partialOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
+export function parseAutocomplete(ctx: InteractionContext, commandName: string, focused: { name: string; value: unknown }, filled: readonly OptionLike[] = []): AutocompleteInvocation {
+  checkContext(ctx);
+  str.parse(commandName);
+  FocusedCheck.parse(focused);
+  // Only plain values of other top-level options; anything else is not something to filter by.
+  const options: Record<string, string | number | boolean> = {};
+  for (const o of Array.isArray(filled) ? filled : []) {
+    const value: unknown = o?.value;
+    if (typeof o?.name === 'string' && o.name !== focused.name && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) options[o.name] = value;
+  }
+  return { ...base(ctx), kind: 'autocomplete', command: commandName, option: focused.name, partial: partialOf(focused.value), ...(Object.keys(options).length > 0 ? { options } : {}) };
 }
 
 /** undefined for buttons this bot did not make (another bot's, an older codec). */
 export function parseButton(ctx: InteractionContext, customId: string, messageId: string): ActionInvocation | undefined {
+  checkContext(ctx);
+  str.parse(customId);
+  str.parse(messageId);
   const action = decodeButtonId(customId);
   if (!action) return undefined;
   const b = base(ctx);
@@ -201,14 +287,23 @@ export function parseButton(ctx: InteractionContext, customId: string, messageId
  * the target message, so this needs no MessageContent intent). Other context-menu commands → undefined.
  */
 export function parseMessageContextMenu(ctx: InteractionContext, commandName: string, target: MessageLike): ShortcutInvocation | undefined {
+  checkContext(ctx);
+  str.parse(commandName);
+  TargetMessageCheck.parse(target);
+  const media = imagesOfMessage(target);
   if (commandName !== ANIMATE_CONTEXT_MENU) return undefined;
   const b = base(ctx);
-  return { ...b, kind: 'shortcut', shortcut: 'animate', message: { ...b.conversation, messageId: target.id }, messageText: target.content ?? '', media: imagesOfMessage(target) };
+  return { ...b, kind: 'shortcut', shortcut: 'animate', message: { ...b.conversation, messageId: target.id }, messageText: target.content ?? '', media };
 }
 
 export function parseModalSubmit(ctx: InteractionContext, customId: string, fields: Iterable<{ customId: string; value?: unknown }>): SubmitInvocation {
+  checkContext(ctx);
+  str.parse(customId);
+  // Read once: `fields` may be a one-shot iterator.
+  const list = [...IterableCheck.parse(fields)] as Array<{ customId: string; value?: unknown }>;
+  FieldsCheck.parse(list);
   const values: Record<string, string> = {};
-  for (const f of fields) values[f.customId] = typeof f.value === 'string' ? f.value : '';
+  for (const f of list) values[f.customId] = typeof f.value === 'string' ? f.value : '';
   return { ...base(ctx), kind: 'submit', form: customId, values };
 }
 
@@ -218,6 +313,7 @@ const EMOJI_BY_BARE = new Map(Object.entries(EMOJI_NAMES).map(([k, v]) => [witho
 
 /** Unicode emoji → its short name; custom emoji keep their name. */
 export function emojiName(emoji: { name?: string | null; id?: string | null }): string {
+  EmojiCheck.parse(emoji);
   const name = emoji.name ?? emoji.id ?? '';
   return EMOJI_BY_BARE.get(withoutVariation(name)) ?? name;
 }
@@ -241,10 +337,11 @@ export interface ReactionEvent {
  * (commands/reaction.ts), so a refused or finished reaction never blocks a later one.
  */
 export function parseReaction(event: ReactionEvent): ReactionInvocation {
+  ReactionCheck.parse(event);
+  const media = event.message ? imagesOfMessage(event.message) : [];
   const emoji = emojiName(event.emoji);
   const conversation = conversationOf(event.guildId, event.channelId, event.threadParentId);
   const message: MessageRef = { ...conversation, messageId: event.messageId };
-  const media = event.message ? imagesOfMessage(event.message) : [];
   return {
     kind: 'reaction',
     id: `reaction:${event.channelId}:${event.messageId}:${emoji}:${event.user.id}:${event.receivedAt}`,
@@ -271,6 +368,9 @@ export interface DirectMessageLike extends MessageLike {
  * MessageContent intent. DMs have no threads: the answer follows the message.
  */
 export function parseDirectMessage(message: DirectMessageLike, receivedAt: number): MentionInvocation | undefined {
+  DirectMessageCheck.parse(message);
+  num.parse(receivedAt);
+  const attachments = imagesOfMessage(message);
   if (!message.author || message.author.bot) return undefined;
   const conversation = { platform: 'discord' as const, workspaceId: DM_WORKSPACE, channelId: message.channelId };
   return {
@@ -283,7 +383,7 @@ export function parseDirectMessage(message: DirectMessageLike, receivedAt: numbe
     conversation,
     receivedAt,
     text: (message.content ?? '').replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim(),
-    attachments: imagesOfMessage(message),
+    attachments,
     message: { ...conversation, messageId: message.id },
   };
 }

@@ -8,13 +8,11 @@
 import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { downloadPlatformFile } from '../net/platform-download.js';
-import { createSafeFetcher, type SafeFetcher } from '../net/safe-fetch.js';
 import { isAbortError, PlatformError, type PlatformAccessDetail } from '../../src/errors.js';
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
-import type { ChatPlatform, KeyValueStore, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { ChatPlatform, KeyValueStore, OutgoingFile, PlatformFileDownloader, UploadResult } from '../../src/ports.js';
 import type { MessageView } from '../../src/view.js';
 import { createChannelAccess } from './channel-access.js';
 import { attachmentMedia, DM_WORKSPACE, imagesOfMessage } from './parse.js';
@@ -134,14 +132,13 @@ export interface DiscordPlatformOptions {
   uploadLimits?: KeyValueStore;
   /** For tests: the clock used to decide whether a message is older than an hour. */
   now?: () => number;
-  /** The SSRF-safe fetcher for attachments; one trusting only DISCORD_API_URL's origin when absent. */
-  files?: SafeFetcher;
+  /** Downloads attachments through the SSRF-safe fetcher (src/main wires adapters/net's). */
+  downloadFile: PlatformFileDownloader;
 }
 
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
   const log = options.logger.child({ platform: 'discord' });
   const now = options.now ?? Date.now;
-  const files = options.files ?? createSafeFetcher({ trustedOrigins: [new URL(options.apiUrl).origin] });
   const rest = new REST({ api: options.apiUrl, version: '10', makeRequest: makeDiscordRequest }).setToken(options.token);
   const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest: makeDiscordRequest }).setToken(options.token);
   const guilds = new Map<string, { limit: number; ownerId: string | undefined; at: number }>();
@@ -285,7 +282,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
 
     async download(media, opts, signal): Promise<MediaFile> {
       if (!isDiscordFileHost(media.url, options.apiUrl)) throw new PlatformError('discord', 'forbidden', 'That file is not on Discord.');
-      return downloadPlatformFile(files, {
+      return options.downloadFile({
         platform: 'discord',
         media,
         maxBytes: opts.maxBytes,

@@ -3,10 +3,9 @@
  * and the directory workers use to reach a workspace by its team id.
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import type { SafeFetcher } from '../net/safe-fetch.js';
 import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import type { ChatPlatform, KeyValueStore, PlatformDirectory } from '../../src/ports.js';
+import type { CallPacer, ChatPlatform, KeyValueStore, PlatformDirectory, PlatformFileDownloader } from '../../src/ports.js';
 import { createSlackPlatform } from './platform.js';
 
 const keyOf = (q: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }) =>
@@ -41,8 +40,11 @@ export interface SlackDirectoryOptions {
   /** The team of that token (from auth.test), so other teams are refused. */
   botTeamId?: string;
   installations?: { botToken(teamId: string): Promise<string | undefined> };
-  /** One SSRF-safe fetcher for every workspace's file downloads. */
-  files?: SafeFetcher;
+  /** Every workspace's file downloads, through the SSRF-safe fetcher. */
+  downloadFile: PlatformFileDownloader;
+  /** Paces every workspace's calls under Slack's limits. */
+  pacer?: CallPacer;
+  historyPerMinute?: number;
 }
 
 export function createSlackPlatformDirectory(options: SlackDirectoryOptions): PlatformDirectory {
@@ -54,7 +56,15 @@ export function createSlackPlatformDirectory(options: SlackDirectoryOptions): Pl
       if (!token) throw new PlatformError('slack', 'invalid_auth', `The bot is not installed in Slack workspace ${teamId}.`);
       const cached = cache.get(teamId);
       if (cached && cached.token === token) return cached.platform;
-      const platform = createSlackPlatform({ token, apiUrl: options.apiUrl, teamId, logger: options.logger, ...(options.files ? { files: options.files } : {}) });
+      const platform = createSlackPlatform({
+        token,
+        apiUrl: options.apiUrl,
+        teamId,
+        logger: options.logger,
+        downloadFile: options.downloadFile,
+        ...(options.pacer ? { pacer: options.pacer } : {}),
+        ...(options.historyPerMinute ? { historyPerMinute: options.historyPerMinute } : {}),
+      });
       cache.set(teamId, { token, platform });
       return platform;
     },

@@ -1,4 +1,9 @@
-/** Slack payloads → neutral Invocations (pure). Invocation ids are stable across Slack's retries. */
+/**
+ * Slack payloads → neutral Invocations (pure). Invocation ids are stable across Slack's retries.
+ * Every exported parser checks its payload against its schema (payloads.ts) first: a malformed
+ * payload is refused with a ZodError, never half-read into a TypeError.
+ */
+import { z } from 'zod';
 import type {
   ActionInvocation,
   CommandInvocation,
@@ -9,28 +14,48 @@ import type {
 import type { Actor, MediaRef } from '../../src/model.js';
 import { extractImageUrls } from '../../src/prompt-media.js';
 import { decodeButtonId } from '../../src/view.js';
+import {
+  BlockActionBody,
+  DirectMessageEvent,
+  LegacyAttachments,
+  MentionEvent,
+  MessageShortcutBody,
+  ReactionEvent,
+  ReactionHead,
+  SlackFiles,
+  SlashCommandBody,
+  type LegacyAttachment,
+  type SlackFile,
+} from './payloads.js';
+
+export type { BlockActionBody, DirectMessageEvent, LegacyAttachment, MentionEvent, MessageShortcutBody, ReactionEvent, SlackFile, SlashCommandBody };
 
 export const SLASH_COMMANDS = ['/generate', '/animate', '/genbot'] as const;
 /** Subcommands of `/genbot` (management): `/genbot models`, `/genbot connect krea <key>` … */
-export const GENBOT_SUBCOMMANDS = ['models', 'credits', 'jobs', 'settings', 'connect', 'help'] as const;
+export const GENBOT_SUBCOMMANDS = ['models', 'credits', 'jobs', 'settings', 'connect', 'products', 'brief', 'help'] as const;
 export const SHORTCUTS = { animate_image: 'animate', generate_from_message: 'generate_from_message' } as const;
 /** What the manifest subscribes to: message.im is a user's direct message to the bot, app_home_opened its Home tab. */
 export const BOT_EVENTS = ['app_mention', 'reaction_added', 'message.im', 'app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
 
-export interface SlackFile {
-  id?: string;
-  name?: string;
-  mimetype?: string;
-  size?: number;
-  url_private_download?: string;
-  url_private?: string;
-}
+const MaybeFiles = SlackFiles.optional();
+const MaybeText = z.string().optional();
+const MaybeAttachments = LegacyAttachments.optional();
 
 export function filesToMedia(files: SlackFile[] | undefined): MediaRef[] {
+  return mediaOfFiles(MaybeFiles.parse(files));
+}
+
+/** Image links in message text and legacy attachments (image_url), as plain URL media. */
+export function linkedImages(text: string | undefined, attachments?: LegacyAttachment[]): MediaRef[] {
+  return linkedMedia(MaybeText.parse(text), MaybeAttachments.parse(attachments));
+}
+
+/** filesToMedia on files already checked. */
+function mediaOfFiles(files: SlackFile[] | undefined): MediaRef[] {
   return (files ?? [])
     .filter((f) => f.url_private_download || f.url_private)
     .map((f) => ({
-      url: (f.url_private_download ?? f.url_private)!,
+      url: (f.url_private_download || f.url_private)!,
       source: 'slack' as const,
       ...(f.name ? { name: f.name } : {}),
       ...(f.mimetype ? { mimeType: f.mimetype } : {}),
@@ -38,8 +63,8 @@ export function filesToMedia(files: SlackFile[] | undefined): MediaRef[] {
     }));
 }
 
-/** Image links in message text and legacy attachments (image_url), as plain URL media. */
-export function linkedImages(text: string | undefined, attachments?: Array<{ image_url?: string }>): MediaRef[] {
+/** linkedImages on text and attachments already checked. */
+function linkedMedia(text: string | undefined, attachments: LegacyAttachment[] | undefined): MediaRef[] {
   const urls = [...extractImageUrls(text ?? '').urls, ...(attachments ?? []).map((a) => a.image_url).filter((u): u is string => !!u)];
   return [...new Set(urls)].map((url) => ({ url, source: 'url' as const }));
 }
@@ -47,17 +72,8 @@ export function linkedImages(text: string | undefined, attachments?: Array<{ ima
 /** `isAdmin` comes from the adapter's users.info check (admin-check.ts); every parser takes it. */
 const actor = (userId: string, isAdmin: boolean, name?: string): Actor => ({ userId, isAdmin, ...(name ? { displayName: name } : {}) });
 
-export interface SlashCommandBody {
-  command: string;
-  text: string;
-  team_id: string;
-  channel_id: string;
-  user_id: string;
-  user_name?: string;
-  trigger_id: string;
-}
-
-export function fromSlashCommand(body: SlashCommandBody, isAdmin: boolean): CommandInvocation {
+export function fromSlashCommand(payload: SlashCommandBody, isAdmin: boolean): CommandInvocation {
+  const body = SlashCommandBody.parse(payload);
   let command = body.command.replace(/^\//, '');
   let text = body.text ?? '';
   if (command === 'genbot') {
@@ -79,18 +95,6 @@ export function fromSlashCommand(body: SlashCommandBody, isAdmin: boolean): Comm
   };
 }
 
-export interface BlockActionBody {
-  trigger_id: string;
-  team?: { id: string } | null;
-  user: { id: string; team_id?: string; name?: string };
-  channel?: { id: string };
-  container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
-  message?: { ts: string; thread_ts?: string };
-  /** Set for clicks in a view (the App Home): no channel or message then. */
-  view?: { id: string; type: string; private_metadata?: string };
-  actions: Array<{ action_id: string; value?: string; selected_option?: { value: string } }>;
-}
-
 /** The App Home remembers the user's DM with the app in its private_metadata, so answers have somewhere to go. */
 export function homeChannelOf(view: { private_metadata?: string } | undefined): string | undefined {
   try {
@@ -101,7 +105,8 @@ export function homeChannelOf(view: { private_metadata?: string } | undefined): 
   }
 }
 
-export function fromBlockAction(body: BlockActionBody, isAdmin: boolean): ActionInvocation | undefined {
+export function fromBlockAction(payload: BlockActionBody, isAdmin: boolean): ActionInvocation | undefined {
+  const body = BlockActionBody.parse(payload);
   const action = decodeButtonId(body.actions[0]?.action_id ?? '');
   const teamId = body.team?.id ?? body.user.team_id;
   const home = body.view?.type === 'home';
@@ -114,17 +119,12 @@ export function fromBlockAction(body: BlockActionBody, isAdmin: boolean): Action
   return { kind: 'action', id: `act:${body.trigger_id}`, platform: 'slack', workspaceId: teamId, actor: actor(body.user.id, isAdmin, body.user.name), conversation, receivedAt: Date.now(), action, message: { ...conversation, messageId: ts } };
 }
 
-export interface MentionEvent {
-  text: string;
-  user: string;
-  channel: string;
-  ts: string;
-  thread_ts?: string;
-  files?: SlackFile[];
-  attachments?: Array<{ image_url?: string }>;
+export function fromAppMention(event: MentionEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[] = []): MentionInvocation {
+  return mentionOf(MentionEvent.parse(event), eventId, teamId, isAdmin, threadMedia);
 }
 
-export function fromAppMention(event: MentionEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[] = []): MentionInvocation {
+/** fromAppMention on an event already checked. */
+function mentionOf(event: MentionEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[]): MentionInvocation {
   const text = event.text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
   const conversation = { platform: 'slack' as const, workspaceId: teamId, channelId: event.channel, ...(event.thread_ts ? { threadId: event.thread_ts } : {}) };
   return {
@@ -136,7 +136,7 @@ export function fromAppMention(event: MentionEvent, eventId: string, teamId: str
     conversation,
     receivedAt: Date.now(),
     text,
-    attachments: filesToMedia(event.files),
+    attachments: mediaOfFiles(event.files),
     // Without thread_ts the message sits at the top of its channel: its own ts is its thread.
     message: { ...conversation, messageId: event.ts, ...(event.thread_ts ? {} : { topLevel: true }) },
     threadMedia,
@@ -144,19 +144,10 @@ export function fromAppMention(event: MentionEvent, eventId: string, teamId: str
 }
 
 /**
- * A `message.im` event (a user's direct message to the bot), when it is one to act on: a person's
- * new message or file share. Edits, deletions, joins and the bot's own messages carry a subtype
- * or a bot_id and are not prompts.
- *
- * Assumption (Slack's message.im reference): the event has `channel_type: "im"`, `user`, `text`,
- * `ts`, optional `thread_ts` and `files`; a message with files has subtype `file_share`.
+ * Whether a `message.im` event (DirectMessageEvent) is one to act on: a person's new message or
+ * file share. Edits, deletions, joins and the bot's own messages carry a subtype or a bot_id and
+ * are not prompts. Reads the raw event, before any check: an event it rejects is not parsed.
  */
-export interface DirectMessageEvent extends MentionEvent {
-  channel_type?: string;
-  subtype?: string;
-  bot_id?: string;
-}
-
 export function isDirectPrompt(event: DirectMessageEvent, botUserId?: string): boolean {
   if (event.channel_type !== 'im' || event.bot_id || !event.user || event.user === botUserId) return false;
   return event.subtype === undefined || event.subtype === 'file_share';
@@ -164,18 +155,14 @@ export function isDirectPrompt(event: DirectMessageEvent, botUserId?: string): b
 
 /** A direct message reads like a mention: the same commands (`help`, `animate`, a prompt with flags). */
 export function fromDirectMessage(event: DirectMessageEvent, eventId: string, teamId: string, isAdmin: boolean, threadMedia: MediaRef[] = []): MentionInvocation {
-  return fromAppMention({ ...event, text: event.text ?? '' }, eventId, teamId, isAdmin, threadMedia);
+  const checked = DirectMessageEvent.parse(event);
+  return mentionOf({ ...checked, text: checked.text ?? '' }, eventId, teamId, isAdmin, threadMedia);
 }
 
-export interface ReactionEvent {
-  reaction: string;
-  user: string;
-  item: { type: string; channel: string; ts: string };
-  item_user?: string;
-}
-
-export function fromReaction(event: ReactionEvent, eventId: string, teamId: string, isAdmin: boolean): ReactionInvocation | undefined {
-  if (event.item.type !== 'message') return undefined;
+export function fromReaction(payload: ReactionEvent, eventId: string, teamId: string, isAdmin: boolean): ReactionInvocation | undefined {
+  // A reaction to a file (no channel, no ts) is not for the bot: checked as far as that, then left.
+  if (ReactionHead.parse(payload).item.type !== 'message') return undefined;
+  const event = ReactionEvent.parse(payload);
   // Skin tones arrive as "clapper::skin-tone-2": the emoji is the part before.
   const emoji = event.reaction.split('::')[0]!;
   return {
@@ -194,17 +181,10 @@ export function fromReaction(event: ReactionEvent, eventId: string, teamId: stri
   };
 }
 
-export interface MessageShortcutBody {
-  callback_id: string;
-  trigger_id: string;
-  team: { id: string } | null;
-  user: { id: string; name?: string; team_id?: string };
-  channel: { id: string };
-  message: { ts: string; thread_ts?: string; text?: string; files?: SlackFile[]; attachments?: Array<{ image_url?: string }> };
-}
-
-export function fromMessageShortcut(body: MessageShortcutBody, isAdmin: boolean): ShortcutInvocation | undefined {
-  const shortcut = SHORTCUTS[body.callback_id as keyof typeof SHORTCUTS];
+export function fromMessageShortcut(payload: MessageShortcutBody, isAdmin: boolean): ShortcutInvocation | undefined {
+  const body = MessageShortcutBody.parse(payload);
+  // Own keys only: a callback_id such as "toString" names no shortcut.
+  const shortcut = Object.hasOwn(SHORTCUTS, body.callback_id) ? SHORTCUTS[body.callback_id as keyof typeof SHORTCUTS] : undefined;
   const teamId = body.team?.id ?? body.user.team_id;
   if (!shortcut || !teamId) return undefined;
   const threadId = body.message.thread_ts;
@@ -220,6 +200,6 @@ export function fromMessageShortcut(body: MessageShortcutBody, isAdmin: boolean)
     shortcut,
     message: { ...conversation, messageId: body.message.ts },
     messageText: extractImageUrls(body.message.text ?? '').text,
-    media: [...filesToMedia(body.message.files), ...linkedImages(body.message.text, body.message.attachments)],
+    media: [...mediaOfFiles(body.message.files), ...linkedMedia(body.message.text, body.message.attachments)],
   };
 }

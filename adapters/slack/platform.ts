@@ -5,17 +5,17 @@
  */
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { z } from 'zod';
-import { downloadPlatformFile } from '../net/platform-download.js';
-import { createSafeFetcher, type SafeFetcher } from '../net/safe-fetch.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PlatformError } from '../../src/errors.js';
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
 import type { HostedMedia } from '../../src/generation.js';
-import type { ChatPlatform, OutgoingFile, UploadResult } from '../../src/ports.js';
+import type { CallPacer, ChatPlatform, OutgoingFile, PlatformFileDownloader, UploadResult } from '../../src/ports.js';
 import type { MessageView } from '../../src/view.js';
 import { filesToMedia, linkedImages, type SlackFile } from './parse.js';
 import { slackLogger } from './logger.js';
+import { SLACK_POST_PER_CHANNEL, slackMethodRule, slackPaceCall } from './rate-limits.js';
 import { renderSlackMessage } from './render.js';
 
 export const SLACK_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -31,8 +31,6 @@ const MEMBERS_MAX_PAGES = 50;
 // (private); a conversation the bot cannot see answers `channel_not_found`, read here as "no".
 const ConversationInfo = z.object({ channel: z.object({ is_channel: z.boolean().optional(), is_private: z.boolean().optional() }) });
 const ConversationMembers = z.object({ members: z.array(z.string()).default([]), response_metadata: z.object({ next_cursor: z.string().optional() }).optional() });
-// files.info: `file.shares.public|private[channel]` lists the messages that show the file.
-const FileShares = z.object({ file: z.object({ shares: z.record(z.string(), z.record(z.string(), z.array(z.object({ ts: z.string() })))).optional() }) });
 // Guests (single- and multi-channel) only see the channels they were invited to, public or not.
 const UserGuest = z.object({ user: z.object({ is_restricted: z.boolean().optional(), is_ultra_restricted: z.boolean().optional() }).optional() });
 
@@ -41,9 +39,20 @@ export interface SlackPlatformOptions {
   apiUrl: string;
   teamId: string;
   logger: Logger;
-  /** The SSRF-safe fetcher for Slack's files, shared by every workspace; one trusting only SLACK_API_URL's origin when absent. */
-  files?: SafeFetcher;
+  /** Downloads Slack's files through the SSRF-safe fetcher (src/main wires adapters/net's). */
+  downloadFile: PlatformFileDownloader;
+  /** Keeps calls under Slack's published limits (./rate-limits.ts), across processes; none: rely on Slack's 429s. */
+  pacer?: CallPacer;
+  /** conversations.history/replies per minute when Slack limits this app more than Tier 3 (SLACK_HISTORY_PER_MINUTE). */
+  historyPerMinute?: number;
 }
+
+/** The longest a call waits in place for its slot; a longer wait is handed to the job as a delay. */
+const IN_CALL_WAIT_MS = 5000;
+/** Slots of each method's burst that best-effort calls (progress edits) leave to the calls that must go. */
+const KEEP_FOR_FINAL = 2;
+/** Far enough to reserve any slot (a step then waits for it outside a worker slot). */
+const ANY_WAIT_MS = 1e12;
 
 /** Hosts a bot token may be sent to: Slack's file hosts (Slack's file docs: url_private needs the bot token) and the configured API host, where a private deployment or a loopback fake serves files. */
 export function isSlackFileHost(url: string, apiUrl: string): boolean {
@@ -99,16 +108,31 @@ const slackMessage = (view: MessageView) => renderSlackMessage(localizeView(view
 
 export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
   const { token, apiUrl, teamId } = options;
-  const files = options.files ?? createSafeFetcher({ trustedOrigins: [new URL(apiUrl).origin] });
   const logger = slackLogger(options.logger);
   const client = new WebClient(token, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
   const progress = new WebClient(token, { slackApiUrl: apiUrl, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const ref = (channelId: string, ts: string, threadId?: string): MessageRef => ({ platform: 'slack', workspaceId: teamId, channelId, messageId: ts, ...(threadId ? { threadId } : {}) });
   const readable = new Map<string, { ok: boolean; at: number }>();
+  const workspace = { platform: 'slack' as const, workspaceId: teamId };
+  const ruleFor = (method: string, channel?: string) =>
+    method === 'chat.postMessage' && channel ? SLACK_POST_PER_CHANNEL : slackMethodRule(method, options.historyPerMinute ? { historyPerMinute: options.historyPerMinute } : {});
+
+  /**
+   * Waits for the method's slot under Slack's limits. A slot further off than `maxWaitMs` is not
+   * taken: the call fails as rate_limited with the wait, before Slack is asked at all.
+   */
+  async function pace(method: string, channel?: string, opts: { maxWaitMs?: number; keep?: number; signal?: AbortSignal | undefined } = {}): Promise<void> {
+    if (!options.pacer) return;
+    const maxWaitMs = opts.maxWaitMs ?? IN_CALL_WAIT_MS;
+    const slot = await options.pacer.take(workspace, slackPaceCall(method, channel), ruleFor(method, channel), { maxWaitMs, ...(opts.keep ? { keep: opts.keep } : {}) });
+    if (!slot.taken) throw new PlatformError('slack', 'rate_limited', `${method}: held back ${slot.waitMs} ms to stay under Slack's limit`, slot.waitMs);
+    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
+  }
 
   async function isMember(channel: string, userId: string): Promise<boolean> {
     let cursor: string | undefined;
     for (let page = 0; page < MEMBERS_MAX_PAGES; page++) {
+      await pace('conversations.members');
       const res = ConversationMembers.parse(await client.conversations.members({ channel, limit: MEMBERS_PAGE, ...(cursor ? { cursor } : {}) }));
       // Stop at the first page that has the user: no need to list a big channel to the end.
       if (res.members.includes(userId)) return true;
@@ -119,41 +143,39 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
   }
 
   async function canRead(channel: string, userId: string): Promise<boolean> {
+    await pace('conversations.info');
     const info = ConversationInfo.parse(await client.conversations.info({ channel }));
     if (info.channel.is_channel && !info.channel.is_private) {
+      await pace('users.info');
       const user = UserGuest.parse(await client.users.info({ user: userId })).user;
       if (!user?.is_restricted && !user?.is_ultra_restricted) return true;
     }
     return isMember(channel, userId);
   }
 
-  /**
-   * The message an upload became. files.completeUploadExternal answers only the files' ids and
-   * titles; the message is in the file's `shares` (files.info, files:read), keyed by public or
-   * private, then channel. Sharing finishes asynchronously, so it may not be there yet: then the
-   * caller does without (a 🎬 on that result reads its history instead of the index).
-   */
-  async function sharedIn(fileId: string | undefined, to: ConversationRef): Promise<MessageRef[]> {
-    if (!fileId) return [];
-    const info = FileShares.safeParse(await client.files.info({ file: fileId }).catch(() => undefined));
-    if (!info.success) return [];
-    const shares = Object.values(info.data.file.shares ?? {}).flatMap((byChannel) => byChannel[to.channelId] ?? []);
-    return shares.slice(0, 1).map((share) => ref(to.channelId, share.ts, to.threadId));
-  }
-
   async function findMessage(channel: string, ts: string): Promise<HistoryMessage | undefined> {
+    await pace('conversations.history');
     const history = (await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
     const top = history.messages?.find((m) => m.ts === ts);
     if (top) return top;
-    // Not at the top level: a thread reply, which only conversations.replies returns.
-    const replies = (await client.conversations.replies({ channel, ts, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+    // Not at the top level: a thread reply, which only conversations.replies returns. Its answer
+    // always starts with the thread's parent, so the reply itself (oldest = latest = ts) is second.
+    await pace('conversations.replies');
+    const replies = (await client.conversations.replies({ channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 2 })) as WebAPICallResult & { messages?: HistoryMessage[] };
     return replies.messages?.find((m) => m.ts === ts);
   }
 
   return {
     platform: 'slack',
-    async post(to: ConversationRef, view: MessageView) {
+    async reserve(call, where) {
+      // A slot however far: the job waits for it as a delay, holding no worker, and keeps its place.
+      const method = call === 'post' ? 'chat.postMessage' : 'chat.update';
+      if (!options.pacer) return 0;
+      return (await options.pacer.take(workspace, slackPaceCall(method, where.channelId), ruleFor(method, where.channelId), { maxWaitMs: ANY_WAIT_MS })).waitMs;
+    },
+    async post(to: ConversationRef, view: MessageView, signal?: AbortSignal, opts?: { reserved?: boolean }) {
       try {
+        if (!opts?.reserved) await pace('chat.postMessage', to.channelId, { signal });
         const res = await client.chat.postMessage({ channel: to.channelId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
         // Posted at the top of the channel: its own ts is its thread, no history lookup needed.
         return to.threadId ? ref(to.channelId, String(res.ts), to.threadId) : { ...ref(to.channelId, String(res.ts)), topLevel: true };
@@ -161,8 +183,11 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         throw toPlatformError(err, 'chat.postMessage', to.channelId);
       }
     },
-    async update(message: MessageRef, view: MessageView, opts: { priority: 'progress' | 'final' }) {
+    async update(message: MessageRef, view: MessageView, opts: { priority: 'progress' | 'final'; reserved?: boolean }, signal?: AbortSignal) {
       try {
+        // Progress only takes a spare slot at once; final edits wait for theirs.
+        if (opts.priority === 'progress') await pace('chat.update', undefined, { maxWaitMs: 0, keep: KEEP_FOR_FINAL });
+        else if (!opts.reserved) await pace('chat.update', undefined, { signal });
         await (opts.priority === 'progress' ? progress : client).chat.update({ channel: message.channelId, ts: message.messageId, ...slackMessage(view) });
       } catch (err) {
         throw toPlatformError(err, 'chat.update', message.channelId);
@@ -177,8 +202,11 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
       }
       return { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId };
     },
-    async upload(to: ConversationRef, files: OutgoingFile[], opts: { comment?: string }): Promise<UploadResult> {
+    async upload(to: ConversationRef, files: OutgoingFile[], opts: { comment?: string }, signal?: AbortSignal): Promise<UploadResult> {
       try {
+        // filesUploadV2 makes one of each per call (all files in one completeUploadExternal).
+        for (let i = 0; i < files.length; i++) await pace('files.getUploadURLExternal', undefined, { signal });
+        await pace('files.completeUploadExternal', undefined, { signal });
         const res = (await client.filesUploadV2({
           channel_id: to.channelId,
           ...(to.threadId ? { thread_ts: to.threadId } : {}),
@@ -186,13 +214,14 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
           file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, ...(f.altText ? { alt_text: f.altText } : {}) })),
         } as Parameters<WebClient['filesUploadV2']>[0])) as WebAPICallResult & { files?: Array<{ files?: Array<{ id: string }> }> };
         const uploaded = (res.files ?? []).flatMap((r) => r.files ?? []);
-        const messages = await sharedIn(uploaded[0]?.id, to);
         // files.completeUploadExternal answers ids (and titles) in the order of the files sent.
         const media = uploaded.flatMap((f, i): HostedMedia[] => {
           const file = files[i];
           return file ? [{ url: filePrivateUrl(apiUrl, teamId, f.id, file.name), source: 'slack', fileId: f.id, name: file.name, mimeType: file.mimeType, sizeBytes: file.bytes.length }] : [];
         });
-        return { media, messages };
+        // The message the upload became is not asked for (files.info would be one more call per job):
+        // a 🎬 on a result reads that message when it happens, which is rare next to uploads.
+        return { media, messages: [] };
       } catch (err) {
         throw toPlatformError(err, 'files.uploadV2', to.channelId);
       }
@@ -200,6 +229,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async findUpload(to: ConversationRef, name: string, sinceMs: number) {
       if (!to.threadId) return undefined;
       try {
+        await pace('conversations.replies');
         const res = (await client.conversations.replies({ channel: to.channelId, ts: to.threadId, oldest: (sinceMs / 1000 - 1).toFixed(6), limit: 100 })) as WebAPICallResult & { messages?: HistoryMessage[] };
         for (const m of res.messages ?? []) {
           const file = (m.files ?? []).find((f) => f.name === name && f.id);
@@ -215,7 +245,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async download(media: MediaRef, opts: { maxBytes: number }, signal?: AbortSignal): Promise<MediaFile> {
       if (!isSlackFileHost(media.url, apiUrl)) throw new PlatformError('slack', 'forbidden', 'That file is not on Slack; the bot token is only ever sent to Slack.');
-      return downloadPlatformFile(files, {
+      return options.downloadFile({
         platform: 'slack',
         media,
         maxBytes: opts.maxBytes,
@@ -245,6 +275,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async delete(message: MessageRef) {
       try {
+        await pace('chat.delete');
         await client.chat.delete({ channel: message.channelId, ts: message.messageId });
       } catch (err) {
         throw toPlatformError(err, 'chat.delete', message.channelId);
@@ -253,8 +284,11 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async directMessage(_workspace, userId: string, view: MessageView, _signal?: AbortSignal, files?: OutgoingFile[]) {
       try {
         // A user id as the channel posts in the app's DM with that user (chat:write is enough); the answer names the DM.
+        await pace('chat.postMessage', userId);
         const res = await client.chat.postMessage({ channel: userId, ...slackMessage(view), unfurl_links: false, unfurl_media: false });
         if (files && files.length > 0 && res.channel) {
+          for (let i = 0; i < files.length; i++) await pace('files.getUploadURLExternal');
+          await pace('files.completeUploadExternal');
           await client.filesUploadV2({ channel_id: res.channel, file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name })) } as Parameters<WebClient['filesUploadV2']>[0]);
         }
       } catch (err) {
@@ -278,6 +312,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     },
     async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {
       try {
+        await pace('chat.postEphemeral');
         await client.chat.postEphemeral({ channel: to.channelId, user: userId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
       } catch (err) {
         throw toPlatformError(err, 'chat.postEphemeral', to.channelId);

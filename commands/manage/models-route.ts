@@ -9,7 +9,7 @@ import { UserError } from '../../src/errors.js';
 import type { Cost, GenerationRequest } from '../../src/generation.js';
 import { formatCost } from '../../src/progress.js';
 import { commandHint } from '../hints.js';
-import { allModels } from '../model-lookup.js';
+import { allModels, kindLabel } from '../model-lookup.js';
 import type { CommandServices } from '../services.js';
 import { modelsSpec } from '../specs.js';
 import { paginate, pageView } from '../paging.js';
@@ -56,7 +56,7 @@ export function modelsRoute(s: CommandServices): CommandRoute {
       const defaults = new Set([settings.defaultImageModel, settings.defaultVideoModel, settings.defaultUpscaleModel]);
       const lines = models.map((m) => {
         const cost = costs.get(m.id);
-        const parts = [`\`${m.id}\``, m.kind, ...(m.averageSeconds ? [`~${Math.round(m.averageSeconds)}s`] : []), ...(cost ? [`${formatCost(cost)} ${relative(cost, ranges.get(cost.unit)!)}`] : [])];
+        const parts = [`\`${m.id}\``, kindLabel(m), ...(m.averageSeconds ? [`~${Math.round(m.averageSeconds)}s`] : []), ...(cost ? [`${formatCost(cost)} ${relative(cost, ranges.get(cost.unit)!)}`] : [])];
         return `${parts.join(' · ')}${defaults.has(m.id) ? ' _(default)_' : ''}${m.deprecated ? ' _(deprecated)_' : ''}`;
       });
       const title = `${models.length} models`;

@@ -38,13 +38,20 @@ export async function announce(turn: Turn): Promise<StepResult> {
       const here = placement.conversation;
       // Saved at once: a crash before the thread is opened must not post a second status message.
       if (!status) {
-        status = await platform.post(here, view, turn.runtime.stopping);
-        await turn.handle.save({ statusMessage: status });
+        const slot = await turn.pace('post', here);
+        if ('wait' in slot) return slot.wait;
+        status = await platform.post(here, view, turn.runtime.stopping, { reserved: slot.reserved });
+        await turn.handle.save({ statusMessage: status, lastEditAt: turn.now() });
       }
       thread = here.threadId ? here : await platform.openThread(status, threadName(turn), turn.runtime.stopping);
     } else {
       thread = await platform.openThread(placement.message, threadName(turn), turn.runtime.stopping);
-      status ??= await platform.post(thread, view, turn.runtime.stopping);
+      if (!status) {
+        const slot = await turn.pace('post', thread);
+        if ('wait' in slot) return slot.wait;
+        status = await platform.post(thread, view, turn.runtime.stopping, { reserved: slot.reserved });
+        turn.handle.note({ lastEditAt: turn.now() });
+      }
     }
     await turn.handle.save({ statusMessage: status, thread });
     await turn.deps.messageIndex.remember(status, { jobId: job.id, role: 'status', requesterId: job.requester.userId, media: [] });

@@ -18,7 +18,7 @@ import type { StepResult, Turn } from './turn.js';
 export const DEFAULT_DELIVERY_WINDOW_MS = 6 * 3600_000;
 const MAX_DELIVERY_BACKOFF_MS = 5 * 60_000;
 
-type Attempt = { kind: 'posted'; message: MessageRef; media: MediaRef; hosted?: HostedMedia } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden'; access?: PlatformAccessDetail };
+type Attempt = { kind: 'posted'; message?: MessageRef | undefined; media: MediaRef; hosted?: HostedMedia } | { kind: 'later'; err: unknown } | { kind: 'gone' } | { kind: 'forbidden'; access?: PlatformAccessDetail };
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -47,7 +47,7 @@ export async function deliver(turn: Turn): Promise<StepResult> {
       // The platform's copy is kept with the output: the final status card shows it.
       finalOutputs[index] = { ...attempt.media, ...(attempt.hosted ? { hosted: attempt.hosted } : {}) };
       delivered.add(index);
-      await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
+      if (attempt.message) await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
     }
     // Recorded right after each output: a re-run after a stall skips what is already posted.
     await turn.handle.save({ delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs }, uploading: undefined });
@@ -106,7 +106,7 @@ async function deliverOne(turn: Turn, platform: ChatPlatform, index: number, out
     await turn.handle.save({ uploading: { index, startedAt: turn.now() } });
     const uploaded = await platform.upload(thread, [file], {}, turn.runtime.stopping);
     const hosted = uploaded.media[0];
-    return { kind: 'posted', media, ...(hosted ? { hosted } : {}), message: uploaded.messages[0] ?? { ...thread, messageId: `upload-${turn.job.id}-${index}` } };
+    return { kind: 'posted', media, ...(hosted ? { hosted } : {}), message: uploaded.messages[0] };
   } catch (err) {
     if (err instanceof PlatformError && err.code === 'too_large') return { kind: 'posted', media, message: await postLink(turn, platform, index, media) };
     if (err instanceof PlatformError && (err.code === 'forbidden' || err.code === 'not_found')) return { kind: 'forbidden', ...(err.access ? { access: err.access } : {}) };

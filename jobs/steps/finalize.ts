@@ -92,7 +92,10 @@ export async function finalize(turn: Turn): Promise<StepResult> {
   try {
     const media = !(turn.job.finalEditError === 'other' && turn.job.retries >= MEDIA_ATTEMPTS);
     const vary = varyOptionsOf(await turn.model());
-    await turn.show(finalProgress(outcome, { alt: altText(job.request), vary, media }), true);
+    // Many jobs ending together in one workspace line up for chat.update slots, waiting outside the workers.
+    const slot = await turn.pace('final-edit', job.statusMessage);
+    if ('wait' in slot) return slot.wait;
+    await turn.show(finalProgress(outcome, { alt: altText(job.request), vary, media }), true, { reserved: slot.reserved });
     return { kind: 'next', step: 'done', patch: { retries: 0, finalEditError: undefined } };
   } catch (err) {
     const code = err instanceof PlatformError ? err.code : 'other';

@@ -7,6 +7,8 @@ import type { ModelInfo } from '../../src/catalog.js';
 import { PlatformError, UserError } from '../../src/errors.js';
 import type { GenerationJob, JobOutcome, JobStep } from '../../src/generation.js';
 import type { Logger } from '../../src/logger.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConversationRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform, GenerationProvider, ProviderCallContext, WorkspaceSettings } from '../../src/ports.js';
 import { renderStatusView, stateKey, type ProgressState } from '../../src/progress.js';
 import type { PipelineDeps } from '../deps.js';
@@ -53,8 +55,22 @@ export interface Turn {
   model(): Promise<ModelInfo | undefined>;
   settings(): Promise<WorkspaceSettings>;
   /** Edits the status message when the view changed and the edit budget allows; `final` always tries. */
-  show(progress: ProgressState, final?: boolean): Promise<void>;
+  show(progress: ProgressState, final?: boolean, options?: { reserved?: boolean }): Promise<void>;
+  /**
+   * For a status post or a final edit on a paced platform: a wait (the step comes back when its
+   * reserved slot is due), or undefined when the call may go now (`reserved` then says it holds a slot).
+   */
+  pace(call: 'post' | 'final-edit', where: ConversationRef | MessageRef): Promise<{ wait: StepResult } | { reserved: boolean }>;
 }
+
+/** A reserved slot this close is waited for inside the turn; a later one as a delay. */
+const IN_TURN_PACE_MS = 1000;
+/** A job back this early for its slot goes ahead (BullMQ's delay timers are not exact). */
+const PACE_EARLY_MS = 50;
+
+/** Default least time between two progress edits of one status message. */
+const PROGRESS_GAP_MS = 3000;
+const URGENT_PHASES = new Set<ProgressState['phase']>(['waiting', 'retrying', 'confirm']);
 
 const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let value: Promise<T> | undefined;
@@ -96,15 +112,36 @@ export function createTurn(handle: JobHandle, deps: PipelineDeps, runtime: Runti
     platform,
     model: once(() => deps.catalog.get(job().request.provider, job().request.modelId).catch(() => undefined)),
     settings: once(() => deps.settings.get(job().workspace)),
-    async show(progress, final = false) {
+    async pace(call, where) {
+      const held = job().pacing;
+      if (held?.call === call) {
+        // Woken early (a promote, a crash and restart): wait out the rest; the slot is ours.
+        if (held.at - now() > PACE_EARLY_MS) return { wait: { kind: 'wait', ms: held.at - now() } };
+        handle.note({ pacing: undefined });
+        return { reserved: true };
+      }
+      const p = await platform();
+      if (!p.reserve) return { reserved: false };
+      const waitMs = await p.reserve(call, where);
+      if (waitMs <= IN_TURN_PACE_MS) {
+        if (waitMs > 0) await sleep(waitMs, undefined, { signal: runtime.stopping });
+        return { reserved: true };
+      }
+      handle.note({ pacing: { call, at: now() + waitMs } });
+      return { wait: { kind: 'wait', ms: waitMs } };
+    },
+    async show(progress, final = false, options = {}) {
       const { statusMessage, workspace } = job();
       if (!statusMessage) return;
       const key = stateKey(progress);
       if (!final && key === job().lastViewKey) return deps.metrics.editSkipped(workspace.platform, 'unchanged');
+      // Progress is paced per message; what the user must act on or wait for (a line, a retry) is not.
+      const gap = deps.progressGapMs ?? PROGRESS_GAP_MS * (deps.timeScale ?? 1);
+      if (!final && !URGENT_PHASES.has(progress.phase) && now() - (job().lastEditAt ?? 0) < gap) return deps.metrics.editSkipped(workspace.platform, 'paced');
       if (!final && !(await deps.editBudget.tryTake(workspace))) return deps.metrics.editSkipped(workspace.platform, 'budget');
       const view = renderStatusView(job(), progress, now());
       try {
-        await (await platform()).update(statusMessage, view, { priority: final ? 'final' : 'progress' });
+        await (await platform()).update(statusMessage, view, { priority: final ? 'final' : 'progress', ...(options.reserved ? { reserved: true } : {}) });
         handle.note({ lastViewKey: key, lastEditAt: now() });
       } catch (err) {
         if (final) throw err;

@@ -4,8 +4,9 @@
  * finding (findings.ts) explains it: those are reported, and tolerated until fixed.
  */
 import { expect } from 'vitest';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { ProviderError, UserError } from '../../src/errors.js';
+import { conforms } from './declared-shapes.js';
 import { explainedBy, UnfitReason } from './findings.js';
 
 /** Control characters a user must never see raw: C0 except the line break, DEL, C1. */
@@ -45,6 +46,20 @@ export function parsesOrRefuses<T>(target: string, input: unknown, parse: () => 
     return parse();
   } catch (err) {
     if (err instanceof UserError || err instanceof ZodError) return undefined;
+    return void unlessKnown(target, input, err);
+  }
+}
+
+/**
+ * Payload parsers, given input their declared type allows (`declared`, from declared-shapes.ts): a
+ * result, never a refusal. A parser that refuses such input checks more than its type says, and
+ * would drop payloads that are fine. Any other input: as parsesOrRefuses.
+ */
+export function parsesConforming<T>(target: string, declared: z.ZodType, input: unknown, parse: () => T): T | undefined {
+  if (!conforms(declared, input)) return parsesOrRefuses(target, input, parse);
+  try {
+    return parse();
+  } catch (err) {
     return void unlessKnown(target, input, err);
   }
 }

@@ -2,7 +2,8 @@
  * The Slack payload parsers, given payloads shaped as the types say (with adversarial values) and
  * payloads that are almost that shape (fields missing, null, of another type) or nothing like it.
  * They return an Invocation (or undefined, or media) or throw a UserError / ZodError; a TypeError
- * on malformed input is a finding (see findings.ts).
+ * on malformed input is a finding (see findings.ts). Input that matches the declared type
+ * (declared-shapes.ts) is never refused.
  */
 import fc, { type Arbitrary } from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,8 @@ import {
 } from '../../adapters/slack/parse.js';
 import { encodeButtonId } from '../../src/view.js';
 import { anyValue, nastyString, nearly, typed } from './arbitraries.js';
-import { parsesOrRefuses } from './contract.js';
+import { parsesConforming } from './contract.js';
+import { slackShapes } from './declared-shapes.js';
 import { failOnUnhandledRejections, params, TIMEOUT } from './support.js';
 
 failOnUnhandledRejections();
@@ -87,7 +89,7 @@ describe('Slack parsers', () => {
     it(`${name}: a well-typed payload with any values gives an Invocation or undefined`, () => {
       fc.assert(
         fc.property(parser.wellTyped as Arbitrary<unknown>, fc.boolean(), (body, admin) => {
-          const result = parsesOrRefuses(`slack.${name}`, body, () => parser.call(body, admin));
+          const result = parsesConforming(`slack.${name}`, slackShapes[name as keyof typeof PARSERS], body, () => parser.call(body, admin));
           if (result !== undefined) expect(result).toMatchObject({ kind: parser.kind, platform: 'slack' });
         }),
         params(),
@@ -95,7 +97,10 @@ describe('Slack parsers', () => {
     }, TIMEOUT);
 
     it(`${name}: an almost-right or arbitrary payload gives an Invocation, undefined, or a UserError/ZodError`, () => {
-      fc.assert(fc.property(nearly(parser.wellTyped as Arbitrary<unknown>), fc.boolean(), (body, admin) => void parsesOrRefuses(`slack.${name}`, body, () => parser.call(body, admin))), params());
+      fc.assert(
+        fc.property(nearly(parser.wellTyped as Arbitrary<unknown>), fc.boolean(), (body, admin) => void parsesConforming(`slack.${name}`, slackShapes[name as keyof typeof PARSERS], body, () => parser.call(body, admin))),
+        params(),
+      );
     }, TIMEOUT);
   }
 
@@ -114,8 +119,8 @@ describe('Slack parsers', () => {
   it('filesToMedia and linkedImages: almost-right input', () => {
     fc.assert(
       fc.property(nearly(files as Arbitrary<unknown>), fc.oneof(nastyString, anyValue), nearly(legacyAttachments as Arbitrary<unknown>), (f, text, attachments) => {
-        parsesOrRefuses('slack.filesToMedia', f, () => filesToMedia(f as SlackFile[]));
-        parsesOrRefuses('slack.linkedImages', { text, attachments }, () => linkedImages(text as string, attachments as Array<{ image_url?: string }>));
+        parsesConforming('slack.filesToMedia', slackShapes.filesToMedia, f, () => filesToMedia(f as SlackFile[]));
+        parsesConforming('slack.linkedImages', slackShapes.linkedImages, { text, attachments }, () => linkedImages(text as string, attachments as Array<{ image_url?: string }>));
       }),
       params(),
     );

@@ -22,6 +22,7 @@ import { systemClock } from '../../src/ports.js';
 import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, MANAGE_GUILD_BITS, nextSnowflake, type FakeMessage } from '../fakes/discord/server.js';
 import { directoryOf, MemoryCredentials, MemoryIndex, MemoryQueue, MemorySettings, staticCatalog } from '../helpers/memory-services.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { platformFiles } from '../helpers/platform-files.js';
 
 const ALICE = '200000000000000031';
 const BOB = '200000000000000032';
@@ -152,7 +153,7 @@ describe('🎬 on an image the bot cannot see (no MessageContent intent)', () =>
     // Its own fake and a short transient delay, so the removal is seen without waiting a minute.
     own = new FakeDiscord();
     await own.start();
-    const platform = createDiscordPlatform({ token: 'discord-test-token', apiUrl: own.apiUrl, logger: silentLogger() });
+    const platform = createDiscordPlatform({ token: 'discord-test-token', apiUrl: own.apiUrl, logger: silentLogger(), downloadFile: platformFiles(own.apiUrl) });
     const services = {
       queue: new MemoryQueue(), catalog: staticCatalog([]), platforms: directoryOf(platform), settings: new MemorySettings(), credentials: new MemoryCredentials(),
       messageIndex: new MemoryIndex(), providers: {}, hasDefaultCredentials: () => true, canStoreCredentials: false, clock: systemClock, logger: silentLogger(),

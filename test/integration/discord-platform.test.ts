@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import type { ChatPlatform } from '../../src/ports.js';
 import { textView, type MessageView } from '../../src/view.js';
 import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID } from '../fakes/discord/server.js';
+import { platformFiles } from '../helpers/platform-files.js';
 
 let fake: FakeDiscord;
 let platform: ChatPlatform;
@@ -27,7 +28,7 @@ async function refusal(p: Promise<unknown>): Promise<PlatformError> {
 beforeAll(async () => {
   fake = new FakeDiscord();
   await fake.start();
-  platform = createDiscordPlatform({ token: 'discord-test-token', apiUrl: fake.apiUrl, logger: silentLogger() });
+  platform = createDiscordPlatform({ token: 'discord-test-token', apiUrl: fake.apiUrl, logger: silentLogger(), downloadFile: platformFiles(fake.apiUrl) });
 });
 afterAll(async () => fake?.stop());
 beforeEach(() => {
@@ -72,7 +73,7 @@ describe('Discord ChatPlatform over REST', () => {
     expect(fake.callsTo('POST', new RegExp(`/channels/${thread.threadId}/messages$`))).toHaveLength(postsBefore);
 
     fake.premiumTier = 2;
-    const boosted = createDiscordPlatform({ token: 't', apiUrl: fake.apiUrl, logger: silentLogger() });
+    const boosted = createDiscordPlatform({ token: 't', apiUrl: fake.apiUrl, logger: silentLogger(), downloadFile: platformFiles(fake.apiUrl) });
     expect(await boosted.maxUploadBytes(thread)).toBe(UPLOAD_LIMIT_BY_TIER[2]);
     const result = await boosted.upload(thread, [big], {});
     expect(result.media[0]).toMatchObject({ mimeType: 'video/mp4', sizeBytes: big.bytes.length });
@@ -96,7 +97,7 @@ describe('Discord ChatPlatform over REST', () => {
 
   it('stops progress edits of messages older than an hour without calling Discord; final edits still go', async () => {
     const posted = await platform.post(here, status);
-    const later = createDiscordPlatform({ token: 't', apiUrl: fake.apiUrl, logger: silentLogger(), now: () => Date.now() + OLD_MESSAGE_MS + 60_000 });
+    const later = createDiscordPlatform({ token: 't', apiUrl: fake.apiUrl, logger: silentLogger(), now: () => Date.now() + OLD_MESSAGE_MS + 60_000, downloadFile: platformFiles(fake.apiUrl) });
     const before = fake.calls.length;
     expect((await refusal(later.update(posted, textView('60%'), { priority: 'progress' }))).code).toBe('rate_limited');
     expect(fake.calls.length).toBe(before);

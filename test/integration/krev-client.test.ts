@@ -68,9 +68,9 @@ afterAll(() => sim.close());
 beforeEach(() => sim.control.reset());
 
 describe('Krev client: catalog and pricing', () => {
-  it('lists the three fixed models with their documented params', async () => {
+  it('lists the fixed models (three endpoints and the agent) with their documented params', async () => {
     const models = await krev.listModels({});
-    expect(models.map((m) => m.id)).toEqual(['image/krev/studio', 'video/krev/studio', 'image/krev/ad']);
+    expect(models.map((m) => m.id)).toEqual(['image/krev/studio', 'video/krev/studio', 'image/krev/ad', 'chat/krev/agent']);
     const [image, video, ad] = models;
     expect(image).toMatchObject({ provider: 'krev', kind: 'image', params: { aspectRatios: ['1:1', '16:9', '9:16', '4:3', '3:4'], resolutions: ['standard', 'hd'], imageInputs: { max: 4 }, seed: false, negativePrompt: false } });
     expect(video).toMatchObject({ kind: 'video', params: { durations: { min: 4, max: 15 }, startImage: true } });

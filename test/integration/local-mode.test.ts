@@ -79,7 +79,7 @@ describe('local mode', () => {
   it('answers mistakes privately and escapes nothing into markup', async () => {
     await send(bot, '/api/send', { text: '/generate <img src=x onerror=alert(1)> --arr 16:9' });
     const reply = await waitForMessage(bot, (m) => m.ephemeral === true && !!m.view?.text.includes('--arr'));
-    expect(reply.view!.blocks[0]).toEqual({ type: 'text', text: 'Unknown flag `--arr`. Did you mean `--ar`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`.' });
+    expect(reply.view!.blocks[0]).toEqual({ type: 'text', text: 'Unknown flag `--arr`. Did you mean `--ar`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`, `--product`.' });
     const page = await (await playgroundFetch(bot, `${bot.url}/`)).text();
     expect(page).toContain('function esc(');
   });

@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startBot, type RunningBot } from '../../src/main/compose.js';
 import { FakeSlack, signSlackRequest, type SlackCall } from '../fakes/slack/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { platformFiles } from '../helpers/platform-files.js';
 
 const SECRET = 'test-signing-secret';
 let fake: FakeSlack;
@@ -161,12 +162,12 @@ describe('Slack, HTTP mode', () => {
   it('downloads a Slack file with the bot token only on Slack, reads its type from the bytes, and says so when Slack answers its sign-in page', async () => {
     const png = renderPng(30, 20, 'slack file');
     const file = fake.addFile('photo.png', 'image/png', png);
-    const platform = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger() });
+    const platform = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger(), downloadFile: platformFiles(fake.apiUrl) });
     const media = { url: String(file.url_private_download), source: 'slack' as const, name: 'photo.png' };
     expect(await platform.download(media, { maxBytes: 64 * 1024 })).toMatchObject({ name: 'photo.png', mimeType: 'image/png', width: 30, height: 20 });
     expect(await platform.download(media, { maxBytes: 100 }).catch((e: unknown) => e)).toMatchObject({ code: 'too_large', message: expect.stringContaining('`photo.png`') });
     // A revoked token (or a missing files:read scope) gets Slack's HTML sign-in page with a 200.
-    const revoked = createSlackPlatform({ token: 'xoxb-revoked', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger() });
+    const revoked = createSlackPlatform({ token: 'xoxb-revoked', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger(), downloadFile: platformFiles(fake.apiUrl) });
     expect(await revoked.download(media, { maxBytes: 64 * 1024 }).catch((e: unknown) => e)).toMatchObject({ code: 'invalid_auth', message: expect.stringContaining('files:read') });
     // The token is never sent off Slack: a "Slack file" on another host is refused before any request.
     expect(await platform.download({ ...media, url: 'https://example.com/files-pri/T1-x/photo.png' }, { maxBytes: 1024 }).catch((e: unknown) => e)).toMatchObject({ code: 'forbidden' });
@@ -180,9 +181,9 @@ describe('Slack, HTTP mode', () => {
     await until(() => fake.callsTo('files.completeUploadExternal').find((c) => c.args['thread_ts'] === parent.ts));
   });
 
-  it('a 429 on chat.update drops progress edits at once and the final result still lands', async () => {
-    // Two 429s: the first edit (a progress one) is dropped at once; whichever edit meets the second is a final one, retried.
-    fake.rateLimitUpdates = 2;
+  it('a 429 on chat.update the pacing did not foresee (limits tightened) still ends with the final card', async () => {
+    // Every edit meets one 429: a progress edit is dropped at once, a final one is retried until it lands.
+    fake.rateLimitUpdates = 1;
     await signedForm(slash('a busy harbor'));
     const status = await until(() => statusPosts('a busy harbor')[0]);
     const ts = await until(() => fake.messages.find((m) => m.text === status.args['text'])?.ts);

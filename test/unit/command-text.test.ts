@@ -31,9 +31,9 @@ describe('parseCommandText: good input', () => {
 
 describe('parseCommandText: bad input, with the exact message users see', () => {
   const table: Array<[string, string]> = [
-    ['a fox --arr 16:9', 'Unknown flag `--arr`. Did you mean `--ar`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`.'],
-    ['a fox --sed 4', 'Unknown flag `--sed`. Did you mean `--seed`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`.'],
-    ['a fox --zzzzzz', 'Unknown flag `--zzzzzz`. Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`.'],
+    ['a fox --arr 16:9', 'Unknown flag `--arr`. Did you mean `--ar`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`, `--product`.'],
+    ['a fox --sed 4', 'Unknown flag `--sed`. Did you mean `--seed`? Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`, `--product`.'],
+    ['a fox --zzzzzz', 'Unknown flag `--zzzzzz`. Flags: `--ar`, `--n`, `--model`, `--seed`, `--no`, `--style`, `--video`, `--duration`, `--resolution`, `--provider`, `--product`.'],
     ['a fox --seed', '`--seed` needs a value, for example `--seed 0`.'],
     ['a fox --seed abc', '`--seed` must be a whole number, for example `--seed 0`.'],
     ['a fox --seed 4.5', '`--seed` must be a whole number, for example `--seed 0`.'],

@@ -4,6 +4,8 @@
  * test/integration/.)
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { productChoices } from '../../commands/autocomplete.js';
+import { matchProducts, productFlagValues, splitProductNames } from '../../commands/krev-products.js';
 import { createRoutes } from '../../commands/routes.js';
 import type { CommandServices } from '../../commands/services.js';
 import { parseCommandOptions } from '../../src/command-args.js';
@@ -333,5 +335,33 @@ describe('/animate --link', () => {
     await dispatcher.dispatch(animate('CSECRET', 'anim-5'), refused);
     expect(refused.text).toMatch(/^I can only use a link/);
     expect(queue.jobs.size).toBe(0);
+  });
+});
+
+describe('Krev products in text and autocomplete', () => {
+  const products = [
+    { id: 'd1e2f3a4-0000-4000-8000-000000000001', name: 'Leather Wallet', category: 'bags' },
+    { id: 'd1e2f3a4-0000-4000-8000-000000000002', name: 'Crossbody Bag' },
+    { id: 'd1e2f3a4-0000-4000-8000-000000000003', name: 'Mug' },
+    { id: 'd1e2f3a4-0000-4000-8000-000000000004', name: 'Mug' },
+  ];
+
+  it('collects every --product of a text (the parser keeps only the last), each up to the next flag', () => {
+    expect(productFlagValues('a bag --product Leather Wallet --ar 1:1 --products="Crossbody Bag"')).toEqual(['Leather Wallet', 'Crossbody Bag']);
+    expect(productFlagValues('a bag —product "Leather Wallet, Mug" --n 2')).toEqual(['Leather Wallet, Mug']);
+    expect(productFlagValues('a bag "--product x"')).toBeUndefined();
+    expect(splitProductNames(['Leather Wallet, crossbody bag', 'leather wallet', ' '])).toEqual(['Leather Wallet', 'crossbody bag']);
+  });
+
+  it('matches names without regard to case, ids exactly, and refuses ambiguous names with their ids', () => {
+    expect(matchProducts(['leather WALLET', products[1]!.id], products)).toEqual([products[0]!.id, products[1]!.id]);
+    expect(() => matchProducts(['mug'], products)).toThrow('2 products in your Krev catalog are called “mug”. Give the id instead: `d1e2f3a4-0000-4000-8000-000000000003`, `d1e2f3a4-0000-4000-8000-000000000004`.');
+    expect(() => matchProducts(['wallet'], products)).toThrow('No product called “wallet” in your Krev catalog. Closest: “Leather Wallet”. See them all with `<cmd:products>`.');
+  });
+
+  it('completes the last of comma-separated products (the others kept as typed); duplicate names complete to their ids', () => {
+    expect(productChoices(products, 'leather wallet, c')).toEqual([{ name: 'Crossbody Bag · d1e2f3a4', value: 'leather wallet, Crossbody Bag' }]);
+    expect(productChoices(products, 'mu').map((c) => c.value)).toEqual([products[2]!.id, products[3]!.id]);
+    expect(productChoices(products, '')).toHaveLength(4);
   });
 });

@@ -72,6 +72,13 @@ describe('Discord interactions → Invocations', () => {
     expect(parseAutocomplete(ctx(), 'generate', { name: 'model', value: 'flu' })).toMatchObject({ kind: 'autocomplete', command: 'generate', option: 'model', partial: 'flu' });
   });
 
+  it('autocomplete carries the other options already chosen (a provider narrows the models), never the focused one or odd values', () => {
+    const filled = [{ name: 'prompt', value: 'a fox' }, { name: 'provider', value: 'krev' }, { name: 'video', value: true }, { name: 'model', value: 'flu' }, { name: 'image', value: null }];
+    const inv = parseAutocomplete(ctx(), 'generate', { name: 'model', value: 'flu' }, filled);
+    expect(inv.options).toEqual({ prompt: 'a fox', provider: 'krev', video: true });
+    expect(parseAutocomplete(ctx(), 'generate', { name: 'model', value: 'flu' }).options).toBeUndefined();
+  });
+
   it('a button of ours is decoded; anyone else\'s is not ours', () => {
     const inv = parseButton(ctx(), encodeButtonId({ action: 'upscale', jobId: 'job-7', arg: '1' }), 'm5');
     expect(inv).toMatchObject({ kind: 'action', action: { action: 'upscale', jobId: 'job-7', arg: '1' }, message: { channelId: 'c1', messageId: 'm5' } });

@@ -14,6 +14,12 @@
  *   (for an asynchronous answer) is read too, and wins.
  * - Output URLs are signed storage links that need no token (as the examples suggest) and may
  *   expire: deliver them soon. Their extension gives the MIME type (the examples show .webp, .mp4).
+ * - The chat agent is the model `chat/krev/agent`: `submit` starts a run (POST /chat: the prompt is
+ *   the message, `params.product_ids` the selected products, `params.agent` the agent, input
+ *   images the reference_images) and keeps `runId`, `conversationId` and `pollUrl` in the
+ *   Operation; `status` follows it with `chatStatus`. Krev documents no way to stop a run, so
+ *   Cancel only stops following it (capabilities.cancel stays false). Chat runs are not priced in
+ *   the docs: see KREV_PRICES.chatRun for the estimate.
  * - A chat run's poll answer is undocumented beyond a list of contents. Assumed: a status at
  *   `run.status` or `status` (queued|pending → queued, running|processing|in_progress → running,
  *   succeeded|completed|done → succeeded, failed|error → failed, cancelled), the text in
@@ -37,11 +43,11 @@ import { ProviderError } from '../../../src/errors.js';
 import { Operation, type ProviderStatus } from '../../../src/generation.js';
 import type { Logger } from '../../../src/logger.js';
 import type { MediaFile } from '../../../src/model.js';
-import type { Clock, GenerationProvider, ProviderCallContext } from '../../../src/ports.js';
+import type { Clock, GenerationProvider, ProviderCallContext, ProviderSubmitRequest } from '../../../src/ports.js';
 import { noopMetrics, type Metrics } from '../../../src/metrics-port.js';
 import { httpJson, retryAfterMs, type HttpResponse } from '../http.js';
 import { buildKrevSubmit } from './body.js';
-import { estimateKrevCredits, krevBatches, KREV_MODELS } from './catalog.js';
+import { estimateKrevCredits, krevBatches, KREV_CHAT_MODEL, KREV_MODELS } from './catalog.js';
 import { badRequest, badResponse, krevErrorText, mapKrevError, networkError, unusableId } from './errors.js';
 import { envelope, KrevChatRun, KrevChatStart, KrevCredits, KrevGeneration, KrevProductJson, KrevSubmitAnswer } from './schemas.js';
 import { adCopyText, chatRunStatus, isResultUrl, knownChatState, mediaOf, toProviderStatus } from './states.js';
@@ -107,7 +113,14 @@ type KrevOperationData = z.infer<typeof KrevOperationData>;
 
 const ChatHandleData = z.object({ runId: z.string().min(1), pollUrl: z.string().min(1) });
 
-const CHAT_MODEL_ID = 'chat/krev/agent';
+/** What a chat submit reads from `request.params`, checked because it comes back from Redis (other keys are not the agent's). */
+const ChatParams = z.object({
+  product_ids: z.array(z.string().min(1)).max(100).optional(),
+  agent: z.enum(['auto', 'asset', 'discover']).optional(),
+  conversation_id: z.string().min(1).optional(),
+});
+
+export const CHAT_MODEL_ID = KREV_CHAT_MODEL;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const PRODUCT_TYPES = /^image\/(png|jpe?g|webp)$/i;
 
@@ -184,6 +197,49 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
     return call('credits', 'GET', `${base}/credits`, ctx, KrevCredits);
   }
 
+  async function startChat(ctx: ProviderCallContext, chat: KrevChatRequest): Promise<KrevChatHandle> {
+    if (chat.message.trim() === '') throw badRequest('chat without a message', 'A Krev chat run needs a message.');
+    const body = {
+      message: chat.message,
+      ...(chat.conversationId ? { conversation_id: chat.conversationId } : {}),
+      ...(chat.productIds && chat.productIds.length > 0 ? { product_ids: chat.productIds } : {}),
+      ...(chat.referenceImages && chat.referenceImages.length > 0 ? { reference_images: chat.referenceImages } : {}),
+      ...(chat.agent ? { agent: chat.agent } : {}),
+    };
+    const run = await call('chat_start', 'POST', `${base}/chat`, ctx, KrevChatStart, { json: body });
+    return { providerJobId: run.run_id, modelId: CHAT_MODEL_ID, submittedAt: clock.now(), runId: run.run_id, conversationId: run.conversation_id, pollUrl: safePollUrl(run.poll_url, run.run_id) };
+  }
+
+  /** A generation request for the agent model → a chat run: the prompt is the message, input images the references. */
+  async function startChatRun(request: ProviderSubmitRequest, ctx: ProviderCallContext): Promise<KrevChatHandle> {
+    const parsed = ChatParams.safeParse({ product_ids: request.params['product_ids'], agent: request.params['agent'], conversation_id: request.params['conversation_id'] });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'params';
+      throw badRequest(`bad Krev chat params: ${where}: ${issue?.message}`, `\`${where}\` doesn't fit Krev's agent: ${issue?.message ?? 'invalid value'}.`);
+    }
+    if (request.outputs !== 1) throw badRequest(`chat submit asked for ${request.outputs} outputs`, 'Krev’s agent runs one brief at a time.');
+    const { product_ids: productIds, agent, conversation_id: conversationId } = parsed.data;
+    const references = request.inputs.map((i) => i.url);
+    return startChat(ctx, {
+      message: request.prompt,
+      ...(productIds?.length ? { productIds } : {}),
+      ...(references.length > 0 ? { referenceImages: references } : {}),
+      ...(agent ? { agent } : {}),
+      ...(conversationId ? { conversationId } : {}),
+    });
+  }
+
+  /** Polls a run kept in an Operation (read back from Redis: validated before use). */
+  async function followChat(handle: Operation, ctx: ProviderCallContext): Promise<ProviderStatus> {
+    const parsed = ChatHandleData.safeParse(handle);
+    if (!parsed.success) throw new ProviderError({ provider: 'krev', code: 'bad_request', retryable: false, message: 'chat handle without runId/pollUrl', userMessage: 'That Krev chat run cannot be followed (its handle is incomplete).' });
+    const run = await call('chat_status', 'GET', safePollUrl(parsed.data.pollUrl, parsed.data.runId), ctx, KrevChatRun);
+    const status = run.run?.status ?? run.status ?? '';
+    if (!knownChatState(status)) throw badResponse(`chat_status: unknown run status ${status}`);
+    return chatRunStatus(run);
+  }
+
   return {
     id: 'krev',
     displayName: 'Krev',
@@ -195,6 +251,7 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
     },
 
     async submit(request, ctx): Promise<Operation> {
+      if (request.modelId === CHAT_MODEL_ID) return startChatRun(request, ctx);
       const { endpoint, body } = buildKrevSubmit(request);
       const answer = await call(`submit_${endpoint}`, 'POST', `${base}/${endpoint}`, ctx, KrevSubmitAnswer, { json: body });
       // Only links that parse are kept: with none, status polls the generation instead.
@@ -210,6 +267,7 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
     },
 
     async status(operation, ctx): Promise<ProviderStatus> {
+      if (operation.modelId === CHAT_MODEL_ID) return followChat(operation, ctx);
       const stored = KrevOperationData.safeParse(operation['krev']);
       const krev = stored.success ? stored.data : undefined;
       const cost = krev?.creditsUsed !== undefined ? { amount: krev.creditsUsed, unit: 'credits' as const } : undefined;
@@ -269,26 +327,7 @@ export function createKrevProvider(options: KrevProviderOptions): KrevProvider {
       return productOf(await call('products_create', 'POST', `${base}/products`, ctx, KrevProductJson, { json: { image_url: source.imageUrl, ...common } }));
     },
 
-    async startChat(ctx, chat) {
-      if (chat.message.trim() === '') throw badRequest('chat without a message', 'A Krev chat run needs a message.');
-      const body = {
-        message: chat.message,
-        ...(chat.conversationId ? { conversation_id: chat.conversationId } : {}),
-        ...(chat.productIds && chat.productIds.length > 0 ? { product_ids: chat.productIds } : {}),
-        ...(chat.referenceImages && chat.referenceImages.length > 0 ? { reference_images: chat.referenceImages } : {}),
-        ...(chat.agent ? { agent: chat.agent } : {}),
-      };
-      const run = await call('chat_start', 'POST', `${base}/chat`, ctx, KrevChatStart, { json: body });
-      return { providerJobId: run.run_id, modelId: CHAT_MODEL_ID, submittedAt: clock.now(), runId: run.run_id, conversationId: run.conversation_id, pollUrl: safePollUrl(run.poll_url, run.run_id) };
-    },
-
-    async chatStatus(handle, ctx) {
-      const parsed = ChatHandleData.safeParse(handle);
-      if (!parsed.success) throw new ProviderError({ provider: 'krev', code: 'bad_request', retryable: false, message: 'chat handle without runId/pollUrl', userMessage: 'That Krev chat run cannot be followed (its handle is incomplete).' });
-      const run = await call('chat_status', 'GET', safePollUrl(parsed.data.pollUrl, parsed.data.runId), ctx, KrevChatRun);
-      const status = run.run?.status ?? run.status ?? '';
-      if (!knownChatState(status)) throw badResponse(`chat_status: unknown run status ${status}`);
-      return chatRunStatus(run);
-    },
+    startChat,
+    chatStatus: (handle, ctx) => followChat(handle, ctx),
   };
 }

@@ -141,7 +141,9 @@ export const KrevChatRun = z
     transcript: z.array(ChatMessage).nullish(),
     artifacts: z.array(ChatArtifact).nullish(),
     generation_ids: z.array(z.string()).nullish(),
-    generations: z.array(z.object({ id: z.string().nullish(), status: z.string().nullish(), output: z.object({ urls: z.array(z.string()).nullish() }).passthrough().nullish() }).passthrough()).nullish(),
+    generations: z
+      .array(z.object({ id: z.string().nullish(), status: z.string().nullish(), output: z.object({ urls: z.array(z.string()).nullish() }).passthrough().nullish(), credits_used: z.number().nonnegative().nullish() }).passthrough())
+      .nullish(),
     media_urls: z.array(z.string()).nullish(),
   })
   .passthrough()

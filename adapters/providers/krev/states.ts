@@ -125,6 +125,17 @@ function latestAssistantText(run: KrevChatRun): string | undefined {
   return (last?.content ?? last?.text)?.trim() || undefined;
 }
 
+/**
+ * What the run's generations cost, when every record says (`credits_used` is undocumented on run
+ * records, as on GET /generations); undefined otherwise, and the estimate stands.
+ */
+function chatCost(run: KrevChatRun): Cost | undefined {
+  const gens = run.generations ?? [];
+  const used = gens.map((g) => g.credits_used);
+  if (gens.length === 0 || used.some((c) => typeof c !== 'number')) return undefined;
+  return { amount: used.reduce((sum: number, c) => sum + (c as number), 0), unit: 'credits' };
+}
+
 /** Call only with a run whose status passed `knownChatState`. Throws like `toProviderStatus` for broken result links. */
 export function chatRunStatus(run: KrevChatRun): ProviderStatus {
   const raw = (run.run?.status ?? run.status ?? '').toLowerCase();
@@ -134,8 +145,10 @@ export function chatRunStatus(run: KrevChatRun): ProviderStatus {
       return { state: 'queued', providerState: raw };
     case 'running':
       return { state: 'running', providerState: raw };
-    case 'succeeded':
-      return { state: 'succeeded', providerState: raw, outputs: outputsOf(chatMediaUrls(run), text), ...(text ? { text } : {}) };
+    case 'succeeded': {
+      const cost = chatCost(run);
+      return { state: 'succeeded', providerState: raw, outputs: outputsOf(chatMediaUrls(run), text), ...(cost ? { cost } : {}), ...(text ? { text } : {}) };
+    }
     case 'cancelled':
       return { state: 'cancelled', providerState: raw };
     default: {

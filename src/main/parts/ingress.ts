@@ -45,6 +45,7 @@ export async function startIngress(shared: Shared, http: HttpParts, closers: Clo
     ledger: stores.ledger,
     providers: providers.providers,
     hasDefaultCredentials: (provider) => !!providers.defaultKeys[provider],
+    resolveCredentials: shared.resolveCredentials,
     canStoreCredentials: !!stores.box,
     clock: systemClock,
     logger,

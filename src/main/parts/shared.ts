@@ -4,6 +4,7 @@
  * server-wide key).
  */
 import { createDiscordPlatform } from '../../../adapters/discord/platform.js';
+import { createPlatformFileDownloader } from '../../../adapters/net/platform-download.js';
 import { createSafeFetcher } from '../../../adapters/net/safe-fetch.js';
 import { createMetrics } from '../../../adapters/ops/metrics.js';
 import { createSlackInstallationStore, createSlackPlatformDirectory } from '../../../adapters/slack/installation-store.js';
@@ -45,14 +46,26 @@ export async function createShared(config: Config, logger: Logger, closers: Clos
   // Platform files (Slack uploads, Discord attachments) go through the SSRF-safe fetcher too; only the configured API origins may be private.
   const platformFiles = createSafeFetcher({ trustedOrigins: [config.SLACK_API_URL, config.DISCORD_API_URL].map(originOf) });
   closers.add('platform files', () => platformFiles.close());
+  const downloadFile = createPlatformFileDownloader(platformFiles);
   let slackInstallations: Shared['slackInstallations'];
   if (config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) {
     slackInstallations = createSlackInstallationStore(stores.secrets);
-    platforms.register('slack', createSlackPlatformDirectory({ apiUrl: config.SLACK_API_URL, logger, ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}), installations: slackInstallations, files: platformFiles }));
+    platforms.register(
+      'slack',
+      createSlackPlatformDirectory({
+        apiUrl: config.SLACK_API_URL,
+        logger,
+        ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+        installations: slackInstallations,
+        downloadFile,
+        pacer: stores.pacer,
+        ...(config.SLACK_HISTORY_PER_MINUTE ? { historyPerMinute: config.SLACK_HISTORY_PER_MINUTE } : {}),
+      }),
+    );
   }
   if (config.DISCORD_TOKEN) {
     // The upload limit each interaction reported (attachment_size_limit), remembered per guild.
-    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets, files: platformFiles });
+    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets, downloadFile });
     platforms.register('discord', { forWorkspace: async () => discord });
   }
 

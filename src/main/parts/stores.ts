@@ -1,11 +1,12 @@
 /** The Redis stores behind the ports, with the secret box (current key plus any previous ones). */
+import { createCallPacer } from '../../../adapters/redis/call-pacer.js';
 import { createEditBudget } from '../../../adapters/redis/edit-budget.js';
 import { createReactionLocks } from '../../../adapters/redis/reaction-locks.js';
 import { createCredentialStore, createDedupeStore, createEncryptedKeyValueStore, createKeyValueStore, createLedger, createMessageIndex, createQuotaStore, createSettingsStore } from '../../../adapters/redis/stores.js';
 import type { Config } from '../../config.js';
 import { createSecretBox, type SecretBox } from '../../crypto-box.js';
 import type { Logger } from '../../logger.js';
-import type { CredentialStore, DedupeStore, EditBudget, KeyValueStore, Ledger, MessageIndex, QuotaStore, ReactionLocks, SettingsStore } from '../../ports.js';
+import type { CallPacer, CredentialStore, DedupeStore, EditBudget, KeyValueStore, Ledger, MessageIndex, QuotaStore, ReactionLocks, SettingsStore } from '../../ports.js';
 import { systemClock } from '../../ports.js';
 import type { RedisParts } from './redis.js';
 
@@ -17,6 +18,8 @@ export interface StoreParts {
   reactionLocks: ReactionLocks;
   dedupe: DedupeStore;
   editBudget: EditBudget;
+  /** Platform calls spaced under published limits, shared by every process. */
+  pacer: CallPacer;
   quotas: QuotaStore;
   ledger: Ledger;
   /** Sealed when a key is configured: Slack installations hold bot tokens. */
@@ -34,6 +37,7 @@ export function createStores(config: Config, { redis, prefix }: RedisParts, logg
     reactionLocks: createReactionLocks({ redis, prefix }),
     dedupe: createDedupeStore({ redis, prefix }),
     editBudget: createEditBudget({ redis, prefix, clock: systemClock, onSkipped: () => undefined }),
+    pacer: createCallPacer({ redis, prefix, clock: systemClock }),
     quotas: createQuotaStore({ redis, prefix }),
     ledger: createLedger({ redis, prefix }),
     secrets: box ? createEncryptedKeyValueStore(kv, box, logger) : kv,

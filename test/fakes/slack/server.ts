@@ -16,6 +16,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlackRateLimits } from './rate-limits.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
@@ -81,6 +82,9 @@ export class FakeSlack {
   readonly channels = new Map<string, FakeSlackChannel>([['C1', { is_private: false, members: [] }]]);
   /** Tokens that are valid, by team. */
   readonly tokens = new Map<string, string>([['xoxb-test-token', 'T1']]);
+  /** Slack's published limits, enforced per workspace and method (./rate-limits.ts); `rateLimits.limited` lists every 429. */
+  enforceRateLimits = true;
+  readonly rateLimits = new SlackRateLimits();
   /** chat.update calls to answer 429 (with Retry-After 1). */
   rateLimitUpdates = 0;
   url = '';
@@ -217,6 +221,10 @@ export class FakeSlack {
     if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });
 
     const channelArg = String(args['channel'] ?? args['channel_id'] ?? '');
+    if (this.enforceRateLimits && team) {
+      const retryAfter = this.rateLimits.check(team, method, channelArg || undefined);
+      if (retryAfter > 0) return this.json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    }
     const known = this.channels.get(channelArg);
     // A channel the bot was not invited to: Slack hides a private one and refuses a public one.
     const outside = known && known.botMember === false ? (known.is_private ? 'channel_not_found' : 'not_in_channel') : undefined;
@@ -296,11 +304,24 @@ export class FakeSlack {
       case 'conversations.history':
       case 'conversations.replies': {
         if (outside) return this.json(res, 200, { ok: false, error: outside });
-        const ts = String(args['latest'] ?? args['ts'] ?? '');
-        // `oldest` (replies): the parent always comes first; replies only from that time on.
+        const inChannel = this.messages.filter((m) => m.channel === args['channel']);
+        const limit = Number(args['limit'] ?? 100) || 100;
+        const latest = args['latest'] !== undefined ? Number(args['latest']) : Infinity;
         const oldest = Number(args['oldest'] ?? 0);
-        const found = this.messages.filter((m) => m.channel === args['channel'] && (m.ts === ts || (method === 'conversations.replies' && m.thread_ts === ts && Number(m.ts) >= oldest)));
-        return this.json(res, 200, { ok: true, messages: found });
+        const inclusive = args['inclusive'] === true || args['inclusive'] === 'true' || args['inclusive'] === '1';
+        const inRange = (m: FakeSlackMessage) => (inclusive ? Number(m.ts) <= latest && Number(m.ts) >= oldest : Number(m.ts) < latest && Number(m.ts) > oldest);
+        if (method === 'conversations.history') {
+          // The channel's top level only (thread replies are not in its history), newest first.
+          const top = inChannel.filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && inRange(m)).sort((a, b) => Number(b.ts) - Number(a.ts));
+          return this.json(res, 200, { ok: true, messages: top.slice(0, limit) });
+        }
+        // replies: `ts` may be the parent or any reply; the parent always comes first, then the replies in range, oldest first.
+        const asked = inChannel.find((m) => m.ts === String(args['ts'] ?? ''));
+        const rootTs = asked?.thread_ts ?? asked?.ts;
+        const root = inChannel.find((m) => m.ts === rootTs);
+        if (!root) return this.json(res, 200, { ok: false, error: 'thread_not_found' });
+        const replies = inChannel.filter((m) => m.thread_ts === root.ts && m.ts !== root.ts && inRange(m)).sort((a, b) => Number(a.ts) - Number(b.ts));
+        return this.json(res, 200, { ok: true, messages: [root, ...replies].slice(0, limit) });
       }
       case 'files.getUploadURLExternal': {
         const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
