@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures that matter, each beside a baseline measured in the same run (these
  * machines are noisy), printed as one table. Bounded: the default run stays under 10 minutes on 2
- * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only ack,pipeline` runs a subset.
+ * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only=ack,pipeline` runs a subset.
  * Copy the table to docs/BENCHMARKS.md with the date, the machine and the command.
  */
 import { performance } from 'node:perf_hooks';
@@ -11,15 +11,24 @@ import { generateSpec } from '../commands/specs.js';
 import { parseCommandText } from '../src/command-text.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { benchAck } from './ack.js';
+import { benchBusy } from './busy.js';
 import { fmt, table, type Row } from './lib.js';
 import { benchPipeline } from './pipeline.js';
+import { benchScale } from './scale.js';
+import { benchWaiting } from './waiting.js';
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const want = (name: string) => !only || only.includes(name);
+const want = (name: string) => (only ? only.includes(name) : name !== 'waiting' || long);
 /** `--jobs=N` sizes the pipeline run (default 2000), for a quick look while changing the pipeline. */
 const pipelineJobs = Number(args.find((a) => a.startsWith('--jobs='))?.slice('--jobs='.length) ?? 2000);
+/** `--scale-jobs=N` sizes each scale-out run (default 600; 3,000 with --long). */
+const scaleJobs = Number(args.find((a) => a.startsWith('--scale-jobs='))?.slice('--scale-jobs='.length) ?? (long ? 3000 : 600));
+const waitingJobs = Number(args.find((a) => a.startsWith('--waiting-jobs='))?.slice('--waiting-jobs='.length) ?? 10_000);
+const waitingSeconds = Number(args.find((a) => a.startsWith('--waiting-seconds='))?.slice('--waiting-seconds='.length) ?? 300);
+/** `--busy-jobs=N` sizes the busy-workspace run (default 100, as the issue measured). */
+const busyJobs = Number(args.find((a) => a.startsWith('--busy-jobs='))?.slice('--busy-jobs='.length) ?? 100);
 
 async function benchParser(): Promise<Row[]> {
   const inputs = ['a red fox at dawn --ar 16:9 --n 2 --model image/bfl/flux-1-dev --seed 42', 'waves --video --duration 8 --no blurry, low quality', '狐狸在黎明 🦊 "quoted --ar text" --ar=4:3'];
@@ -56,14 +65,17 @@ const rows: Row[] = [];
 const sections: Array<[string, () => Promise<Row[]>]> = [
   ['parser', benchParser],
   ['budget', benchEditBudget],
-  ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: 40 })],
+  ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) })],
   ['ack', () => benchAck({ seconds: 8 })],
+  ['busy', () => benchBusy({ jobs: busyJobs })],
+  ['scale', () => benchScale({ jobs: scaleJobs })],
+  // Only with --long (or --only=waiting): 10,000 jobs of 5 minutes; --waiting-jobs / --waiting-seconds size a quicker look.
+  ['waiting', () => benchWaiting({ jobs: waitingJobs, jobSeconds: waitingSeconds })],
 ];
 for (const [name, run] of sections) {
   if (!want(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
 }
-if (long) process.stderr.write('bench: --long runs are listed in docs/BENCHMARKS.md\n');
 console.log(table(rows));
 process.exit(0);

@@ -1,6 +1,8 @@
 /** What every bench shares: percentiles, a results table, Redis command counts, process sampling. */
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { GENERATION_JOB_VERSION, type NewGenerationJob } from '../src/generation.js';
+import type { WorkspaceRef } from '../src/model.js';
 
 export interface Row {
   figure: string;
@@ -75,4 +77,21 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     if (Date.now() > end) throw new Error(`bench timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** One image job as the ingress would enqueue it, in workspace T{i mod workspaces}, channel C{i}. */
+export function benchJob(id: string, i: number, workspaces: number, modelId = 'image/bfl/flux-1-dev'): NewGenerationJob {
+  const workspace: WorkspaceRef = { platform: 'slack', workspaceId: `T${i % workspaces}` };
+  const now = Date.now();
+  return {
+    v: GENERATION_JOB_VERSION,
+    id,
+    workspace,
+    requester: { userId: 'UBENCH', isAdmin: false },
+    request: { provider: 'krea', modelId, kind: 'image', prompt: `bench ${i}`, width: 1024, height: 1024, count: 1, inputs: [], params: {} },
+    placement: { kind: 'here', conversation: { ...workspace, channelId: `C${i % workspaces}` } },
+    step: 'announce',
+    createdAt: now,
+    deadlineAt: now + 3_600_000,
+  };
 }

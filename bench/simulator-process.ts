@@ -8,6 +8,9 @@ export interface SimulatorProcess {
   url: string;
   /** Requests the simulator recorded (its control API). */
   requestCount(): Promise<number>;
+  /** The recorded requests themselves: method and path. */
+  requests(): Promise<Array<{ method: string; path: string }>>;
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,11 @@ export async function startSimulatorProcess(jobSeconds = 0.1): Promise<Simulator
   }
   return {
     url,
+    pid: child.pid!,
+    async requests() {
+      const res = await fetch(`${url}/__sim/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return (await res.json()) as Array<{ method: string; path: string }>;
+    },
     async requestCount() {
       const res = await fetch(`${url}/__sim/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       return ((await res.json()) as unknown[]).length;

@@ -1,4 +1,4 @@
-/** `/generate <prompt> [flags]`: validate, post the status message, enqueue. */
+/** `/generate <prompt> [flags]`: validate and enqueue; the worker posts the status message (so a failure never leaves an orphan card). */
 import type { CommandRoute } from '../src/dispatcher.js';
 import { productFlagValues } from './krev-products.js';
 import { generateSpec } from './specs.js';

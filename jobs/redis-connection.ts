@@ -21,6 +21,10 @@ export function createRedisConnection(target: RedisTarget | string, options: { f
   const common = {
     maxRetriesPerRequest: options.forWorker ? null : 3,
     enableReadyCheck: true,
+    // Commands issued in the same tick go out in one write: a job's turn issues dozens, and the
+    // syscall per command was the worker's largest single cost (docs/BENCHMARKS.md). Not on the
+    // worker's connection, whose blocking commands would hold the others back.
+    enableAutoPipelining: !options.forWorker,
     ...(options.name ? { connectionName: options.name } : {}),
   };
   if (t.clusterNodes && t.clusterNodes.length > 0) {

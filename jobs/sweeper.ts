@@ -1,6 +1,6 @@
 /**
- * The sweeper: every minute (a BullMQ job scheduler, so one run per minute across all
- * processes), it reconciles each workspace's running set, line and active set with BullMQ's real
+ * The sweeper: every SWEEP_SECONDS, a minute by default (a BullMQ job scheduler, so one run per
+ * interval across all processes), it reconciles each workspace's running set, line and active set with BullMQ's real
  * job states, and repairs what a crash or a bug left behind: ids of jobs that no longer exist are
  * dropped, jobs BullMQ failed without an outcome are resumed or ended (./repair.ts), and parked
  * jobs are woken when slots are free but their wake was lost.

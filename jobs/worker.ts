@@ -5,6 +5,7 @@
  * UnrecoverableError; anything that escapes a turn (Redis down while saving) is retried by BullMQ
  * from the saved step, and a job BullMQ gives up on is repaired at once (./repair.ts).
  */
+import { setMaxListeners } from 'node:events';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from './redis-connection.js';
 import { GenerationJob } from '../src/generation.js';
@@ -39,6 +40,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
   const name = options.queueName ?? QUEUE_NAME;
   const queue = new Queue(name, { connection: redis, prefix });
   const stopping = new AbortController();
+  // Every job in flight (sleeps, provider calls, downloads) listens for the shutdown: one listener each, not a leak.
+  setMaxListeners(0, stopping.signal);
   const runtime: Runtime = {
     state: createJobState(redis, prefix),
     line: createJobLine(redis, prefix),

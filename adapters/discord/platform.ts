@@ -1,7 +1,9 @@
 /**
- * ChatPlatform for Discord over REST only (@discordjs/rest): workers never need the gateway. Two
- * REST clients: the normal one queues behind rate limits (final edits, uploads); the progress one
- * rejects a rate-limited route at once so a stale progress edit is dropped, never queued.
+ * ChatPlatform for Discord over REST only (@discordjs/rest): workers never need the gateway. One
+ * REST client, so every call shares what Discord's X-RateLimit-* headers said about its bucket
+ * (two clients would each spend a channel's bucket unaware of the other: 429s in a busy channel).
+ * Calls queue behind rate limits (posts, final edits, uploads), except progress edits: one that
+ * would wait is rejected at once, so a stale progress edit is dropped, never queued.
  * Direct messages (workspace DM_WORKSPACE) have no guild and no threads: everything is posted in
  * the DM itself. A refusal (403) says which permissions the bot lacks in that channel.
  */
@@ -139,8 +141,17 @@ export interface DiscordPlatformOptions {
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
   const log = options.logger.child({ platform: 'discord' });
   const now = options.now ?? Date.now;
-  const rest = new REST({ api: options.apiUrl, version: '10', makeRequest: makeDiscordRequest }).setToken(options.token);
-  const progress = new REST({ api: options.apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0, makeRequest: makeDiscordRequest }).setToken(options.token);
+  /** Edits waiting in the client, by URL: a rate limit drops a progress edit unless a final edit of that message waits too. */
+  const editsWaiting = new Map<string, { progress: number; final: number }>();
+  const rest = new REST({
+    api: options.apiUrl,
+    version: '10',
+    makeRequest: makeDiscordRequest,
+    rejectOnRateLimit: (limit) => {
+      const waiting = editsWaiting.get(limit.url);
+      return waiting !== undefined && waiting.progress > 0 && waiting.final === 0;
+    },
+  }).setToken(options.token);
   const guilds = new Map<string, { limit: number; ownerId: string | undefined; at: number }>();
   const target = (to: ConversationRef) => to.threadId ?? to.channelId;
   const ref = (to: ConversationRef, messageId: string): MessageRef => ({ platform: 'discord', workspaceId: to.workspaceId, channelId: to.channelId, messageId, ...(to.threadId ? { threadId: to.threadId } : {}) });
@@ -232,8 +243,17 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
         // Edits of old messages are capped hard; a progress edit there is not worth it.
         if (born !== undefined && now() - born > OLD_MESSAGE_MS) throw new PlatformError('discord', 'rate_limited', 'progress edits stop on messages older than an hour');
       }
-      const client = opts.priority === 'progress' ? progress : rest;
-      await call('edit message', () => client.patch(messagePath(message), { body: discordMessage(view), ...sig(signal) }), message, signal);
+      // The URL @discordjs/rest reports in a rate limit (api + version + route, no query for edits).
+      const url = `${options.apiUrl}/v10${messagePath(message)}`;
+      const waiting = editsWaiting.get(url) ?? { progress: 0, final: 0 };
+      editsWaiting.set(url, waiting);
+      waiting[opts.priority] += 1;
+      try {
+        await call('edit message', () => rest.patch(messagePath(message), { body: discordMessage(view), ...sig(signal) }), message, signal);
+      } finally {
+        waiting[opts.priority] -= 1;
+        if (waiting.progress === 0 && waiting.final === 0 && editsWaiting.get(url) === waiting) editsWaiting.delete(url);
+      }
     },
 
     async openThread(message, name, signal) {

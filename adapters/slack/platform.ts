@@ -15,7 +15,7 @@ import type { CallPacer, ChatPlatform, OutgoingFile, PlatformFileDownloader, Upl
 import type { MessageView } from '../../src/view.js';
 import { filesToMedia, linkedImages, type SlackFile } from './parse.js';
 import { slackLogger } from './logger.js';
-import { SLACK_POST_PER_CHANNEL, slackMethodRule, slackPaceCall } from './rate-limits.js';
+import { SLACK_POST_PER_CHANNEL, SLACK_POST_SENT_PER_CHANNEL, slackMethodRule, slackPaceCall, slackPostSentCall } from './rate-limits.js';
 import { renderSlackMessage } from './render.js';
 
 export const SLACK_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -72,6 +72,8 @@ export function isSlackFileHost(url: string, apiUrl: string): boolean {
  * it exists (`channel_not_found`), and both mean "invite me" to the user (src/hints.ts).
  */
 function toPlatformError(err: unknown, what: string, channel?: string): PlatformError {
+  // Already ours (the pacer held the call back, a refused download): keep its code and its wait.
+  if (err instanceof PlatformError) return err;
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
   if (e?.code === ErrorCode.RateLimitedError) return new PlatformError('slack', 'rate_limited', `${what}: rate limited`, (e.retryAfter ?? 1) * 1000, { cause: err });
   const code = e?.data?.error;
@@ -129,6 +131,13 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
   }
 
+  /** The second gate for chat.postMessage (SLACK_POST_SENT_PER_CHANNEL): waits are short, as the first gate keeps the average. */
+  async function spaceSentPost(channel: string, signal?: AbortSignal): Promise<void> {
+    if (!options.pacer) return;
+    const slot = await options.pacer.take(workspace, slackPostSentCall(channel), SLACK_POST_SENT_PER_CHANNEL, { maxWaitMs: ANY_WAIT_MS });
+    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, signal ? { signal } : {});
+  }
+
   async function isMember(channel: string, userId: string): Promise<boolean> {
     let cursor: string | undefined;
     for (let page = 0; page < MEMBERS_MAX_PAGES; page++) {
@@ -176,6 +185,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async post(to: ConversationRef, view: MessageView, signal?: AbortSignal, opts?: { reserved?: boolean }) {
       try {
         if (!opts?.reserved) await pace('chat.postMessage', to.channelId, { signal });
+        await spaceSentPost(to.channelId, signal);
         const res = await client.chat.postMessage({ channel: to.channelId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
         // Posted at the top of the channel: its own ts is its thread, no history lookup needed.
         return to.threadId ? ref(to.channelId, String(res.ts), to.threadId) : { ...ref(to.channelId, String(res.ts)), topLevel: true };
@@ -285,6 +295,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
       try {
         // A user id as the channel posts in the app's DM with that user (chat:write is enough); the answer names the DM.
         await pace('chat.postMessage', userId);
+        await spaceSentPost(userId);
         const res = await client.chat.postMessage({ channel: userId, ...slackMessage(view), unfurl_links: false, unfurl_media: false });
         if (files && files.length > 0 && res.channel) {
           for (let i = 0; i < files.length; i++) await pace('files.getUploadURLExternal');

@@ -45,6 +45,18 @@ export const SLACK_METHOD_TIERS: Readonly<Record<string, SlackTier>> = {
 /** chat.postMessage in one channel: one a second, paced a little wider so clock jitter never makes two. */
 export const SLACK_POST_PER_CHANNEL: PaceRule = { perMinute: 60 * SAFETY, burst: 1 };
 
+/**
+ * The posts actually sent in one channel, a second apart. Slots reserved ahead (a status post
+ * waiting as a delayed job) are kept on average, but a job woken late could land right before a
+ * neighbour woken on time; this second, short-wait gate spaces what really goes out. The 5 %
+ * margin covers the few milliseconds between taking the slot and Slack receiving the call.
+ */
+export const SLACK_POST_SENT_PER_CHANNEL: PaceRule = { perMinute: 57, burst: 1 };
+
+export function slackPostSentCall(channel: string): string {
+  return `slack:chat.postMessage:${channel}:sent`;
+}
+
 export function slackMethodRule(method: string, overrides: { historyPerMinute?: number } = {}): PaceRule {
   const tier = SLACK_METHOD_TIERS[method] ?? 2;
   const isHistory = method === 'conversations.history' || method === 'conversations.replies';

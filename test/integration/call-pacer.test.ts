@@ -67,3 +67,30 @@ describe('call pacer', () => {
     expect((await one.take(W, 'other', rule, { maxWaitMs: 0 })).taken).toBe(true);
   });
 });
+
+describe('the Slack platform under its pacer', () => {
+  it('a progress edit held back by the pacer fails as rate_limited with its wait, before Slack is asked', async () => {
+    const { FakeSlack } = await import('../fakes/slack/server.js');
+    const { createSlackPlatform } = await import('../../adapters/slack/platform.js');
+    const { silentLogger } = await import('../../src/logger.js');
+    const { platformFiles } = await import('../helpers/platform-files.js');
+    const { textView } = await import('../../src/view.js');
+    const fake = new FakeSlack();
+    await fake.start();
+    try {
+      const { one } = pacers(Date.now());
+      const platform = createSlackPlatform({ token: 'xoxb-test-token', apiUrl: fake.apiUrl, teamId: 'T1', logger: silentLogger(), downloadFile: platformFiles(fake.apiUrl), pacer: one });
+      const card = await platform.post({ platform: 'slack', workspaceId: 'T1', channelId: 'C1' }, textView('Queued'));
+      // Final edits have used the workspace's chat.update burst: a progress edit must not take the last slots.
+      const { slackMethodRule } = await import('../../adapters/slack/rate-limits.js');
+      for (let i = 0; i < 10; i++) await one.take(W, 'slack:chat.update', slackMethodRule('chat.update'), { maxWaitMs: 600_000 });
+      const before = fake.callsTo('chat.update').length;
+      const err = await platform.update(card, textView('Generating… 40 %'), { priority: 'progress' }).then(() => undefined, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'rate_limited' });
+      expect((err as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(0);
+      expect(fake.callsTo('chat.update').length).toBe(before);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

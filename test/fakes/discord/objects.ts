@@ -7,6 +7,8 @@ export interface DiscordCall {
   path: string;
   body: Record<string, unknown> | undefined;
   files: Array<{ name: string; size: number; bytes: Buffer }>;
+  /** When the fake received it (ms since the epoch), for latency figures. */
+  at: number;
 }
 
 export interface FakeMessage {

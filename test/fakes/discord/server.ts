@@ -1,7 +1,8 @@
 /**
- * A loopback fake of Discord: REST under /api/v10 (JSON answers, multipart uploads, 429s with the
- * documented body and headers) and the gateway websocket (Hello, Identify → READY + GUILD_CREATE,
- * heartbeats, Resume, dispatches), plus a CDN path for attachments. Records every REST call.
+ * A loopback fake of Discord: REST under /api/v10 (JSON answers, multipart uploads, Discord's
+ * per-route and global rate limits with the documented headers and 429s, see ./rate-limits.ts)
+ * and the gateway websocket (Hello, Identify → READY + GUILD_CREATE, heartbeats, Resume,
+ * dispatches), plus a CDN path for attachments. Records every REST call (429s included).
  * Permissions: guild members with roles (GET /guilds/{g}/members/{u}), the guild's roles
  * (GET /guilds/{g}/roles), channels with permission overwrites (GET /channels/{c}) and private
  * thread members, all from tables the test sets. The bot has a managed role with what it was
@@ -45,8 +46,10 @@ import {
   type FakeRole,
   type InteractionInit,
 } from './objects.js';
+import { DiscordRateLimits } from './rate-limits.js';
 
 export * from './objects.js';
+export type { DiscordRateLimitAnswer } from './rate-limits.js';
 
 
 export class FakeDiscord {
@@ -64,7 +67,14 @@ export class FakeDiscord {
   readonly channels = new Map<string, FakeChannel>();
   /** Members of private threads (GET /channels/{t}/thread-members/{u}). */
   readonly threadMembers = new Map<string, Set<string>>();
-  /** Message edits to answer with 429 (the next N PATCHes of channel messages). */
+  /**
+   * Discord's per-route buckets and global limit, enforced per bot token (./rate-limits.ts): every
+   * REST answer carries its bucket's X-RateLimit-* headers and a request past a limit is answered
+   * 429; `rateLimits.limited` lists every 429. Off: no headers and no 429s (but `rateLimitEdits`).
+   */
+  enforceRateLimits = true;
+  readonly rateLimits = new DiscordRateLimits();
+  /** Message edits to answer with 429 (the next N PATCHes of channel messages), besides the real limits. */
   rateLimitEdits = 0;
   /** Seconds a 429 on an edit asks the client to wait. */
   rateLimitRetryAfter = 0.3;
@@ -341,9 +351,19 @@ export class FakeDiscord {
     } else if (raw.length > 0) {
       body = JSON.parse(raw.toString()) as Record<string, unknown>;
     }
-    this.calls.push({ method, path: route, body, files });
+    this.calls.push({ method, path: route, body, files, at: Date.now() });
     const messageDefaults = { type: 0, flags: 0, tts: false, pinned: false, mention_everyone: false, mentions: [], mention_roles: [], components: [], edited_timestamp: null };
-    const rl = { 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': 'b' + route.split('/')[1] };
+    if (this.rateLimitEdits > 0 && method === 'PATCH' && /^\/channels\/\d+\/messages\/\d+$/.test(route) && this.messages.has(route.split('/')[4]!)) {
+      this.rateLimitEdits -= 1;
+      const retryAfter = this.rateLimitRetryAfter;
+      return this.json(res, 429, { message: 'You are being rate limited.', retry_after: retryAfter, global: false }, this.rateLimits.forced(method, route, retryAfter));
+    }
+    if (this.enforceRateLimits) {
+      // Limits are per bot (its token); every answer below carries the bucket's headers.
+      const decision = this.rateLimits.check(req.headers.authorization ?? 'anonymous', method, route);
+      if (decision.limited) return this.json(res, 429, decision.limited, decision.headers);
+      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    }
 
     let m: RegExpExecArray | null;
     if (method === 'GET' && route === '/gateway/bot') return this.json(res, 200, { url: `${this.url.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
@@ -354,7 +374,7 @@ export class FakeDiscord {
       return this.json(res, 200, { id, type: 1, last_message_id: null, flags: 0, recipients: [member(userId).user] });
     }
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(route))) return this.json(res, 204);
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() }, rl);
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(?:@|%40)original$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(route))) return this.json(res, 200, { ...messageDefaults, id: nextSnowflake(), channel_id: CHANNEL_ID, content: body?.['content'] ?? '', author: { id: BOT_ID, username: 'genbot', discriminator: '0', avatar: null }, attachments: [], embeds: [], timestamp: new Date().toISOString() });
     if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(route))) {
       if (method === 'PUT') this.commands = (body as unknown as unknown[]) ?? [];
@@ -403,7 +423,7 @@ export class FakeDiscord {
       });
       const msg: FakeMessage = { ...messageDefaults, id: nextSnowflake(), channel_id: m[1]!, content: String(body?.['content'] ?? ''), author: { id: BOT_ID, username: 'genbot', bot: true }, attachments, embeds: (body?.['embeds'] as FakeMessage['embeds']) ?? [], components: body?.['components'], timestamp: new Date().toISOString() };
       this.messages.set(msg.id, msg);
-      return this.json(res, 200, msg, rl);
+      return this.json(res, 200, msg);
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(route))) {
       const msg = this.messages.get(m[2]!);
@@ -411,19 +431,15 @@ export class FakeDiscord {
       if (method === 'GET') {
         const refused = this.refusal(m[1]!, READ_MESSAGE_HISTORY);
         if (refused) return this.json(res, refused.status, refused.body);
-        return this.json(res, 200, apiMessage(this.asSeenByBot(msg)), rl);
+        return this.json(res, 200, apiMessage(this.asSeenByBot(msg)));
       }
       if (method === 'DELETE') {
         this.messages.delete(msg.id);
         return this.json(res, 204);
       }
       if (method === 'PATCH') {
-        if (this.rateLimitEdits > 0) {
-          this.rateLimitEdits -= 1;
-          return this.json(res, 429, { message: 'You are being rate limited.', retry_after: this.rateLimitRetryAfter, global: false }, { ...rl, 'x-ratelimit-remaining': '0', 'retry-after': String(this.rateLimitRetryAfter), 'x-ratelimit-scope': 'user', 'x-ratelimit-reset-after': String(this.rateLimitRetryAfter) });
-        }
         Object.assign(msg, { content: body?.['content'] ?? msg.content, embeds: body?.['embeds'] ?? msg.embeds, components: body?.['components'] ?? msg.components });
-        return this.json(res, 200, msg, rl);
+        return this.json(res, 200, msg);
       }
     }
     return this.json(res, 404, { message: `404: Not Found (${method} ${route})`, code: 0 });

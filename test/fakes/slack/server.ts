@@ -23,6 +23,8 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   token?: string;
+  /** When the fake received it (ms since the epoch), for latency figures. */
+  at: number;
 }
 
 export interface FakeSlackMessage {
@@ -215,7 +217,7 @@ export class FakeSlack {
     else for (const [k, v] of new URLSearchParams(raw.toString())) args[k] = /^[[{]/.test(v) ? safeJson(v) : v;
     for (const [k, v] of url.searchParams) args[k] ??= v;
     const token = auth ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
-    this.calls.push({ method, args, ...(token ? { token } : {}) });
+    this.calls.push({ method, args, ...(token ? { token } : {}), at: Date.now() });
     const team = token ? this.tokens.get(token) : undefined;
     const noAuth = ['oauth.v2.access', 'apps.connections.open', 'api.test'];
     if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });

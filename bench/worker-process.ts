@@ -1,0 +1,43 @@
+/**
+ * A bot process of one role (BOT_ROLE), for benchmarks that measure processes apart. It runs the
+ * compiled build (`dist/src/main/index.js`, what the Docker image runs), not tsx: tsx alone adds
+ * ~100 MB of RSS and its own CPU. `buildOnce()` compiles it first.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { inheritedPath } from '../test/helpers/chaos-mode.js';
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** The last lines it printed, for an error report. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startBotProcess(env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, ['dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => void (out = (out + d.toString()).slice(-10_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+let built = false;
+/** `npm run build` once per bench run, so the processes run today's code. */
+export function buildOnce(): void {
+  if (built) return;
+  const res = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('npm run build failed');
+  built = true;
+}
