@@ -88,9 +88,9 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   const results: Array<Awaited<ReturnType<typeof measure>>> = [];
   for (const rate of [50, 200]) results.push(await measure('bare Bolt (acks only)', bareUrl, rate));
   for (const rate of [50, 200]) results.push(await measure('bot, idle', botUrl, rate));
-  // 100 jobs in flight in the same process, then the same load.
+  // 100 jobs in flight in the same process (in 100 channels: one channel takes a status post a second), then the same load.
   for (let i = 0; i < 100; i++) {
-    const body = new URLSearchParams({ command: '/generate', text: `in flight ${i}`, team_id: 'T1', channel_id: 'C1', user_id: `U${i % 10}`, trigger_id: `f${i}`, response_url: 'http://127.0.0.1:9/none' }).toString();
+    const body = new URLSearchParams({ command: '/generate', text: `in flight ${i}`, team_id: 'T1', channel_id: `C${i}`, user_id: `U${i % 10}`, trigger_id: `f${i}`, response_url: 'http://127.0.0.1:9/none' }).toString();
     await fetch(`${botUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(SECRET, body) }, body }).then((r) => r.arrayBuffer());
   }
   await waitUntil(async () => (await admin.scard('ackbench:gen:active:slack:T1')) >= 100 && (await admin.zcard('ackbench:gen:line:slack:T1')) + (await admin.scard('ackbench:gen:running:slack:T1')) >= 100, 60_000, '100 jobs in flight');

@@ -216,6 +216,8 @@ export const GenerationJob = z.object({
   delivered: z.array(z.number().int()).default([]),
   /** The outputs' text (ad copy) was posted. */
   textDelivered: z.boolean().default(false),
+  /** How many messages of a long text were posted (src/message-chunks.ts). */
+  textChunksDelivered: z.number().int().min(0).default(0),
   /** The slot, line place and reaction lock were given back (finalize runs that once). */
   released: z.boolean().default(false),
   /** Output indices that cannot be delivered (gone at the provider): reported, not retried. */

@@ -7,6 +7,7 @@
  * Direct messages (workspace DM_WORKSPACE) have no guild and no threads: everything is posted in
  * the DM itself. A refusal (403) says which permissions the bot lacks in that channel.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ import { isAbortError, PlatformError, type PlatformAccessDetail } from '../../sr
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import type { ConversationRef, MediaFile, MediaRef, MessageRef } from '../../src/model.js';
-import type { ChatPlatform, KeyValueStore, OutgoingFile, PlatformFileDownloader, UploadResult } from '../../src/ports.js';
+import type { CallPacer, ChatPlatform, KeyValueStore, OutgoingFile, PaceRule, PlatformFileDownloader, UploadResult } from '../../src/ports.js';
 import type { MessageView } from '../../src/view.js';
 import { createChannelAccess } from './channel-access.js';
 import { attachmentMedia, DM_WORKSPACE, imagesOfMessage } from './parse.js';
@@ -136,13 +137,38 @@ export interface DiscordPlatformOptions {
   now?: () => number;
   /** Downloads attachments through the SSRF-safe fetcher (src/main wires adapters/net's). */
   downloadFile: PlatformFileDownloader;
+  /**
+   * Paces status posts and card edits per channel across every process (Redis). Without it,
+   * @discordjs/rest still keeps each process inside Discord's buckets, but a call waiting in its
+   * queue holds a worker slot the whole time.
+   */
+  pacer?: CallPacer;
 }
+
+/**
+ * Discord's per-channel buckets for creating and for editing messages: 5 per 5 s each (what the
+ * X-RateLimit headers announce; test/fakes/discord/rate-limits.ts). Paced at 90 % with a burst of
+ * 4, so an answer or a late-woken call still fits the real bucket.
+ */
+const DISCORD_CHANNEL_RULE: PaceRule = { perMinute: 54, burst: 4 };
+/** A slot this far off is not waited for inside a call: the call fails as rate_limited with the wait. */
+const IN_CALL_WAIT_MS = 5000;
+/** Progress edits take a spare slot only, leaving this many of the burst to posts and final edits. */
+const KEEP_FOR_FINAL = 2;
 
 export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlatform {
   const log = options.logger.child({ platform: 'discord' });
   const now = options.now ?? Date.now;
   /** Edits waiting in the client, by URL: a rate limit drops a progress edit unless a final edit of that message waits too. */
   const editsWaiting = new Map<string, { progress: number; final: number }>();
+  /**
+   * Edits in flight per channel. Discord counts every message edit in a channel in one bucket, and
+   * @discordjs/rest queues a request behind the others of its bucket before asking
+   * rejectOnRateLimit: a progress edit would wait behind other cards' final edits (in a busy
+   * channel, a minute), and the step that showed it with it. So a progress edit goes only when no
+   * other edit in its channel is in flight.
+   */
+  const channelEdits = new Map<string, number>();
   const rest = new REST({
     api: options.apiUrl,
     version: '10',
@@ -158,6 +184,15 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
 
   const isDm = (to: { workspaceId: string }) => to.workspaceId === DM_WORKSPACE;
+
+  /** Waits for a slot of `call` in the channel; a slot further off than maxWaitMs is not taken and the call fails as rate_limited. */
+  async function pace(call: 'post' | 'edit', where: { workspaceId: string }, channel: string, opts: { maxWaitMs?: number; keep?: number; signal?: AbortSignal | undefined } = {}): Promise<void> {
+    if (!options.pacer) return;
+    const workspace = { platform: 'discord' as const, workspaceId: where.workspaceId };
+    const slot = await options.pacer.take(workspace, `discord:${call}:${channel}`, DISCORD_CHANNEL_RULE, { maxWaitMs: opts.maxWaitMs ?? IN_CALL_WAIT_MS, ...(opts.keep ? { keep: opts.keep } : {}) });
+    if (!slot.taken) throw new PlatformError('discord', 'rate_limited', `${call}: held back ${slot.waitMs} ms to stay under Discord's limit`, slot.waitMs);
+    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
+  }
   const discordMessage = (view: MessageView) => renderDiscordMessage(localizeView(view, 'discord'));
   /** The bot's own user id (GET /users/@me once); asked again after a failure. */
   let botId: Promise<string> | undefined;
@@ -232,7 +267,16 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   return {
     platform: 'discord',
 
-    async post(to, view, signal) {
+    async reserve(kind, where) {
+      // A slot however far: the job waits for it as a delayed job, holding no worker, and keeps its place.
+      if (!options.pacer) return 0;
+      const channel = where.threadId ?? where.channelId;
+      const workspace = { platform: 'discord' as const, workspaceId: where.workspaceId };
+      return (await options.pacer.take(workspace, `discord:${kind === 'post' ? 'post' : 'edit'}:${channel}`, DISCORD_CHANNEL_RULE, { maxWaitMs: 1e12 })).waitMs;
+    },
+
+    async post(to, view, signal, opts) {
+      if (!opts?.reserved) await pace('post', to, target(to), { signal });
       const msg = await call('create message', async () => ApiMessage.parse(await rest.post(`/channels/${target(to)}/messages`, { body: discordMessage(view), ...sig(signal) })), to, signal);
       return ref(to, msg.id);
     },
@@ -243,6 +287,11 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
         // Edits of old messages are capped hard; a progress edit there is not worth it.
         if (born !== undefined && now() - born > OLD_MESSAGE_MS) throw new PlatformError('discord', 'rate_limited', 'progress edits stop on messages older than an hour');
       }
+      const channel = message.threadId ?? message.channelId;
+      if (opts.priority === 'progress' && (channelEdits.get(channel) ?? 0) > 0) throw new PlatformError('discord', 'rate_limited', 'a progress edit would wait behind other edits in this channel');
+      if (opts.priority === 'progress') await pace('edit', message, channel, { maxWaitMs: 0, keep: KEEP_FOR_FINAL });
+      else if (!opts.reserved) await pace('edit', message, channel, { signal });
+      channelEdits.set(channel, (channelEdits.get(channel) ?? 0) + 1);
       // The URL @discordjs/rest reports in a rate limit (api + version + route, no query for edits).
       const url = `${options.apiUrl}/v10${messagePath(message)}`;
       const waiting = editsWaiting.get(url) ?? { progress: 0, final: 0 };
@@ -253,6 +302,9 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
       } finally {
         waiting[opts.priority] -= 1;
         if (waiting.progress === 0 && waiting.final === 0 && editsWaiting.get(url) === waiting) editsWaiting.delete(url);
+        const left = (channelEdits.get(channel) ?? 1) - 1;
+        if (left > 0) channelEdits.set(channel, left);
+        else channelEdits.delete(channel);
       }
     },
 

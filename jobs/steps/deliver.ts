@@ -10,6 +10,7 @@ import { accessHint } from '../../src/hints.js';
 import type { HostedMedia, JobResults, OutputMedia } from '../../src/generation.js';
 import type { MediaFile, MediaRef, MessageRef } from '../../src/model.js';
 import type { ChatPlatform } from '../../src/ports.js';
+import { splitMessage } from '../../src/message-chunks.js';
 import { textView } from '../../src/view.js';
 import { isInfrastructureError, isRetryableFetch } from '../classify-error.js';
 import { altText, outputFile, withSize } from '../media-files.js';
@@ -71,7 +72,12 @@ export async function deliver(turn: Turn): Promise<StepResult> {
   }
 
   if (results.text && !turn.job.textDelivered) {
-    await platform.post(thread, textView(results.text), turn.runtime.stopping);
+    // Long answers go as several messages, each recorded: a re-run after a crash posts none twice.
+    const chunks = splitMessage(results.text);
+    for (let i = turn.job.textChunksDelivered; i < chunks.length; i++) {
+      await platform.post(thread, textView(chunks[i]!), turn.runtime.stopping);
+      await turn.handle.save({ textChunksDelivered: i + 1 });
+    }
     await turn.handle.save({ textDelivered: true });
   }
   return finish(turn, { ...results, outputs: finalOutputs.filter((_, i) => delivered.has(i)) }, gone.size);

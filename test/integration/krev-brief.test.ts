@@ -63,6 +63,19 @@ describe('brief', () => {
     expect(chatBodies().at(-1)).toEqual({ message: 'two hooks for a video', product_ids: [wallet] });
   });
 
+  it('delivers a long answer as several messages, each within Discord’s 2,000 characters, none lost', async () => {
+    await bot.command('discord', 'brief', { options: { message: 'twelve ad concepts in detail' } }, { id: 'brief-long' });
+    const done = await bot.waitFor((await bot.jobOf('brief-long'))!.id);
+    expect(done.outcome?.state).toBe('succeeded');
+    const answer = done.outcome!.text!;
+    expect(answer.length).toBeGreaterThan(4000);
+    const texts = bot.platform.threadTexts(done.thread!.threadId!);
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(2000);
+    expect(texts.join('\n\n')).toBe(answer);
+    expect(done.textChunksDelivered).toBe(texts.length);
+  });
+
   it('is also the model chat/krev/agent on /generate, which takes one brief at a time and no aspect ratio', async () => {
     await bot.command('slack', 'generate', { text: 'ideas for a launch --model chat/krev/agent' }, { id: 'gen-agent' });
     const agentJob = (await bot.jobOf('gen-agent'))!;

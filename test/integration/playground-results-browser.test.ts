@@ -66,12 +66,33 @@ describe('the playground status card', () => {
     const started = status.locator('time[data-style="relative"]').first();
     await started.waitFor({ timeout: 10_000 });
     expect(await started.getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // The card is re-rendered as the job moves: a screenshot can catch it mid-swap, so try again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await status.screenshot({ path: `${SHOTS}/playground-status.png`, timeout: 2000 });
+        break;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+      }
+    }
     await expect.poll(() => status.getByTestId('progress-label').textContent(), { timeout: 20_000 }).toContain('Done');
     await expect.poll(() => loadedSizes(status), { timeout: 10_000 }).toEqual(['1360x768']);
     const text = (await status.textContent())!;
     expect(text).toMatch(/Seed\d+/);
     expect(text).toContain('1360×768');
     await status.screenshot({ path: `${SHOTS}/playground-result.png` });
+  });
+
+  it('help names the playground’s own commands and shows an example for each', async () => {
+    await sendCommand('/help');
+    const help = page.locator('[data-testid="message"][data-author="bot"]', { hasText: 'Make images and videos right here' }).last();
+    await help.waitFor({ timeout: 10_000 });
+    const text = (await help.textContent())!;
+    expect(text).toContain('/generate');
+    expect(text).toContain('/help generate');
+    // The playground speaks its own syntax: no Discord slash-command options, no Slack mentions.
+    expect(text).not.toMatch(/prompt:|@genbot/);
+    await help.screenshot({ path: `${SHOTS}/playground-help.png` });
   });
 
   it('--n 4: four results on the card, each with its own buttons; Upscale 3 starts from image 3', async () => {

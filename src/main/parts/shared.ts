@@ -65,7 +65,7 @@ export async function createShared(config: Config, logger: Logger, closers: Clos
   }
   if (config.DISCORD_TOKEN) {
     // The upload limit each interaction reported (attachment_size_limit), remembered per guild.
-    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets, downloadFile });
+    const discord = createDiscordPlatform({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, logger, uploadLimits: stores.secrets, downloadFile, pacer: stores.pacer });
     platforms.register('discord', { forWorkspace: async () => discord });
   }
 

@@ -95,7 +95,7 @@ export function chatRunJson(run: SimChatRun, gen: SimGeneration | undefined, ori
   const status = state.status === 'queued' ? 'queued' : state.status === 'processing' ? 'running' : state.status;
   const done = status === 'succeeded' || status === 'failed';
   const urls = gen && status === 'succeeded' ? resultUrls(gen, origin) : [];
-  const text = status === 'succeeded' ? `Here is an image concept for “${run.message.slice(0, 60)}”. Want variations or a video next?` : null;
+  const text = status === 'succeeded' ? agentAnswer(run.message) : null;
   const messages: Array<Record<string, unknown>> = [{ id: run.userMessageId, role: 'user', content: run.message, created_at: iso(run.createdAt) }];
   if (text) messages.push({ id: run.assistantMessageId, role: 'assistant', content: text, created_at: iso(endOf(run)) });
   return {
@@ -108,4 +108,12 @@ export function chatRunJson(run: SimChatRun, gen: SimGeneration | undefined, ori
     generation_ids: [run.generationId],
     generations: gen ? [generationJson(gen, origin, now)] : [],
   };
+}
+
+/** The simulated agent's answer; asked for detail, it writes at length (several thousand characters), as the real one can. */
+function agentAnswer(message: string): string {
+  const short = `Here is an image concept for “${message.slice(0, 60)}”. Want variations or a video next?`;
+  if (!/in detail/i.test(message)) return short;
+  const concept = (n: number) => `Concept ${n}: ${'a warm, sunlit scene with the product in the foreground, a soft background, and a headline that names one clear benefit. '.repeat(4).trim()}`;
+  return [short, ...Array.from({ length: 12 }, (_, i) => concept(i + 1))].join('\n\n');
 }
