@@ -174,7 +174,7 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
     { figure: 'pipeline: Redis commands per job', value: `${fmt(commands)} (${top})`, baseline: `BullMQ no-op job ${fmt(noopCommands)}` },
     { figure: 'pipeline: p50 phases (ms)', value: `slot ${fmt(phases.toSlot, 0)}, accepted ${fmt(phases.toAccepted, 0)}, provider done ${fmt(phases.toCompleted, 0)}, delivered ${fmt(phases.toEnded, 0)}`, baseline: 'provider job 100 ms' },
     { figure: 'pipeline: Slack 429 answers', value: String(slack.rateLimits.limited.length), baseline: 'Slack’s tiers enforced by the fake', goal: '0', met: slack.rateLimits.limited.length === 0 },
-    { figure: 'pipeline: Slack calls per job', value: `${fmt(slackCalls, 2)} (${slackTop}, upload 1)`, baseline: `minimum ${MIN_SLACK_CALLS}`, goal: `≤ ${MIN_SLACK_CALLS * 1.2}`, met: slackCalls <= MIN_SLACK_CALLS * 1.2 },
-    { figure: 'pipeline: provider calls per job', value: fmt(providerCalls, 2), baseline: `minimum ${MIN_PROVIDER_CALLS}`, goal: `≤ ${MIN_PROVIDER_CALLS * 1.2}`, met: providerCalls <= MIN_PROVIDER_CALLS * 1.2 },
+    { figure: 'pipeline: Slack calls per job', value: `${fmt(slackCalls, 2)} (${slackTop}, upload 1)`, baseline: `minimum ${MIN_SLACK_CALLS}`, goal: `≤ ${fmt(MIN_SLACK_CALLS * 1.2)}`, met: slackCalls <= MIN_SLACK_CALLS * 1.2 },
+    { figure: 'pipeline: provider calls per job', value: fmt(providerCalls, 2), baseline: `minimum ${MIN_PROVIDER_CALLS}`, goal: `≤ ${fmt(MIN_PROVIDER_CALLS * 1.2)}`, met: providerCalls <= MIN_PROVIDER_CALLS * 1.2 },
   ];
 }

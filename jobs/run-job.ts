@@ -38,6 +38,8 @@ export async function runGenerationJob(handle: JobHandle, deps: PipelineDeps, ru
       result = (await cancelled(turn)) ?? (await STEPS[step](turn));
     } catch (err) {
       if (isDelay(err)) throw err;
+      // Stopping aborted what the step was doing: not the step's failure, so not a retry; hand it back.
+      if (runtime.stopping.aborted) return handle.delay(0);
       result = await onError(turn, step, err);
     }
     // Stopping: whatever the step wanted to wait for, another worker takes it up at once.

@@ -53,6 +53,8 @@ const IN_CALL_WAIT_MS = 5000;
 const KEEP_FOR_FINAL = 2;
 /** Far enough to reserve any slot (a step then waits for it outside a worker slot). */
 const ANY_WAIT_MS = 1e12;
+/** The longest wait the second chat.postMessage gate spends inside a call. */
+const SENT_GATE_WAIT_MS = 1500;
 
 /** Hosts a bot token may be sent to: Slack's file hosts (Slack's file docs: url_private needs the bot token) and the configured API host, where a private deployment or a loopback fake serves files. */
 export function isSlackFileHost(url: string, apiUrl: string): boolean {
@@ -131,10 +133,16 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
   }
 
-  /** The second gate for chat.postMessage (SLACK_POST_SENT_PER_CHANNEL): waits are short, as the first gate keeps the average. */
+  /**
+   * The second gate for chat.postMessage (SLACK_POST_SENT_PER_CHANNEL). Its waits are short, as the
+   * first gate keeps the average; when several late jobs meet here at once (workers restarted), a
+   * longer wait is not spent inside a worker: the call fails as rate_limited with the wait, and a
+   * job holding a reserved slot comes back for it later (jobs/steps/announce.ts).
+   */
   async function spaceSentPost(channel: string, signal?: AbortSignal): Promise<void> {
     if (!options.pacer) return;
-    const slot = await options.pacer.take(workspace, slackPostSentCall(channel), SLACK_POST_SENT_PER_CHANNEL, { maxWaitMs: ANY_WAIT_MS });
+    const slot = await options.pacer.take(workspace, slackPostSentCall(channel), SLACK_POST_SENT_PER_CHANNEL, { maxWaitMs: SENT_GATE_WAIT_MS });
+    if (!slot.taken) throw new PlatformError('slack', 'rate_limited', `chat.postMessage: held back ${slot.waitMs} ms to space posts in ${channel}`, slot.waitMs);
     if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, signal ? { signal } : {});
   }
 

@@ -40,7 +40,9 @@ export async function announce(turn: Turn): Promise<StepResult> {
       if (!status) {
         const slot = await turn.pace('post', here);
         if ('wait' in slot) return slot.wait;
-        status = await platform.post(here, view, turn.runtime.stopping, { reserved: slot.reserved });
+        const posted = await postHoldingSlot(turn, () => platform.post(here, view, turn.runtime.stopping, { reserved: slot.reserved }), slot.reserved);
+        if ('wait' in posted) return posted.wait;
+        status = posted.message;
         await turn.handle.save({ statusMessage: status, lastEditAt: turn.now() });
       }
       thread = here.threadId ? here : await platform.openThread(status, threadName(turn), turn.runtime.stopping);
@@ -49,7 +51,9 @@ export async function announce(turn: Turn): Promise<StepResult> {
       if (!status) {
         const slot = await turn.pace('post', thread);
         if ('wait' in slot) return slot.wait;
-        status = await platform.post(thread, view, turn.runtime.stopping, { reserved: slot.reserved });
+        const posted = await postHoldingSlot(turn, () => platform.post(thread, view, turn.runtime.stopping, { reserved: slot.reserved }), slot.reserved);
+        if ('wait' in posted) return posted.wait;
+        status = posted.message;
         turn.handle.note({ lastEditAt: turn.now() });
       }
     }
@@ -61,5 +65,20 @@ export async function announce(turn: Turn): Promise<StepResult> {
     const message = notInChannelMessage(job.workspace.platform, err.access);
     await platform.directMessage(job.workspace, job.requester.userId, textView(message), turn.runtime.stopping).catch((dmErr: unknown) => turn.log.warn({ err: dmErr }, 'could not tell the requester by DM either'));
     return { kind: 'end', outcome: { state: 'failed', message, outputs: [], charged: 'no', reason: 'not_in_channel' } };
+  }
+}
+
+/**
+ * A post made with a reserved slot that the platform holds back a little longer (Slack's second
+ * gate, when late jobs meet at once) waits as a delayed job still holding its slot, instead of
+ * failing the step and queueing again behind everyone.
+ */
+async function postHoldingSlot(turn: Turn, post: () => Promise<MessageRef>, reserved: boolean): Promise<{ message: MessageRef } | { wait: StepResult }> {
+  try {
+    return { message: await post() };
+  } catch (err) {
+    if (!reserved || !(err instanceof PlatformError) || err.code !== 'rate_limited' || err.retryAfterMs === undefined) throw err;
+    turn.handle.note({ pacing: { call: 'post', at: turn.now() + err.retryAfterMs } });
+    return { wait: { kind: 'wait', ms: err.retryAfterMs } };
   }
 }

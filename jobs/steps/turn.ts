@@ -64,7 +64,7 @@ export interface Turn {
 }
 
 /** A reserved slot this close is waited for inside the turn; a later one as a delay. */
-const IN_TURN_PACE_MS = 1000;
+const IN_TURN_PACE_MS = 500;
 /** A job back this early for its slot goes ahead (BullMQ's delay timers are not exact). */
 const PACE_EARLY_MS = 50;
 
@@ -124,7 +124,12 @@ export function createTurn(handle: JobHandle, deps: PipelineDeps, runtime: Runti
       if (!p.reserve) return { reserved: false };
       const waitMs = await p.reserve(call, where);
       if (waitMs <= IN_TURN_PACE_MS) {
-        if (waitMs > 0) await sleep(waitMs, undefined, { signal: runtime.stopping });
+        if (waitMs > 0) {
+          // Noted while waiting: a shutdown during the wait hands the job back still holding its slot.
+          handle.note({ pacing: { call, at: now() + waitMs } });
+          await sleep(waitMs, undefined, { signal: runtime.stopping });
+          handle.note({ pacing: undefined });
+        }
         return { reserved: true };
       }
       handle.note({ pacing: { call, at: now() + waitMs } });
