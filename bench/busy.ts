@@ -9,17 +9,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { startKreaSimulator } from '../adapters/providers/krea/simulator/server.js';
+import { startKreaSimulator, type KreaSimulator } from '../adapters/providers/krea/simulator/server.js';
 import { createSettingsStore } from '../adapters/redis/stores.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startBot } from '../src/main/compose.js';
+import type { WorkspaceRef } from '../src/model.js';
 import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID } from '../test/fakes/discord/server.js';
 import { FakeSlack, signSlackRequest } from '../test/fakes/slack/server.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { fmt, pct, sleep, waitUntil, type Row } from './lib.js';
 
 const SECRET = 'bench-signing-secret';
+const PREFIX = 'busy';
 /** flux-1-dev's published average time (test/fixtures/krea-openapi.json), the default model's. */
 const FLUX_AVERAGE_MS = 7000;
 
@@ -47,20 +49,55 @@ export interface BusyResult {
   ackMs: number[];
 }
 
-export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
+/** What both platforms' runs share: a private Redis, the simulator with a fixed pseudo-random spread, the workspace's limit raised. */
+async function startWorld(o: BusyOptions, workspace: WorkspaceRef): Promise<{ own: OwnRedis; redis: Redis; sim: KreaSimulator; close(): Promise<void> }> {
   const own = new OwnRedis(await freePort());
   await own.start();
   const redis = new Redis(own.url);
-  const fake = new FakeSlack();
-  await fake.start();
   let seed = 7;
   const spread = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 0.5 + 0.75;
   const sim = await startKreaSimulator({ jobDurationMs: () => Math.round(o.jobMs * spread()) });
-  const prefix = 'busy';
-  await createSettingsStore({ redis, prefix, logger: silentLogger() }).update({ platform: 'slack', workspaceId: 'T1' }, { maxConcurrentJobs: 50 });
+  await createSettingsStore({ redis, prefix: PREFIX, logger: silentLogger() }).update(workspace, { maxConcurrentJobs: 50 });
+  return {
+    own,
+    redis,
+    sim,
+    async close() {
+      await sim.close();
+      redis.disconnect();
+      await own.destroy();
+    },
+  };
+}
+
+/** Provider completion (the simulator's own clock) to the moment each job's file and final card reached the platform. */
+function latencies(sim: KreaSimulator, atFor: (prompt: string) => { file?: number | undefined; edit?: number | undefined } | undefined): { toFile: number[]; toFinalCard: number[] } {
+  const toFile: number[] = [];
+  const toFinalCard: number[] = [];
+  for (const j of sim.jobs()) {
+    const done = j.createdAt + j.backlogMs + j.durationMs;
+    const at = atFor(String(j.body['prompt']));
+    if (at?.file !== undefined) toFile.push(at.file - done);
+    if (at?.edit !== undefined) toFinalCard.push(at.edit - done);
+  }
+  return { toFile, toFinalCard };
+}
+
+/** "chat.postMessage 3, …": how many 429s each method or route got. */
+function countBy<T>(items: T[], key: (item: T) => string): string {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
+  const world = await startWorld(o, { platform: 'slack', workspaceId: 'T1' });
+  const { own, sim } = world;
+  const fake = new FakeSlack();
+  await fake.start();
   const port = await freePort();
   const config = loadConfig({
-    REDIS_URL: own.url, REDIS_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    REDIS_URL: own.url, REDIS_PREFIX: PREFIX, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
     SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET,
     KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-bench-key',
     ...(o.webhooks ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
@@ -90,21 +127,13 @@ export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
   await waitUntil(() => cards().every((m) => finalEdit(m.ts)), 300_000, 'every final card');
   const seconds = (performance.now() - t0) / 1000;
 
-  // Provider completion per prompt, from the simulator's own clock.
-  const toFile: number[] = [];
-  const toFinalCard: number[] = [];
-  for (const j of sim.jobs()) {
-    const done = j.createdAt + j.backlogMs + j.durationMs;
-    const card = cards().find((m) => JSON.stringify(m).includes(String(j.body['prompt'])));
-    if (!card) continue;
-    const file = uploadedInto(card.ts);
-    if (file) toFile.push(file.at - done);
-    const edit = finalEdit(card.ts);
-    if (edit) toFinalCard.push(edit.at - done);
-  }
+  const { toFile, toFinalCard } = latencies(sim, (prompt) => {
+    const card = cards().find((m) => JSON.stringify(m).includes(prompt));
+    return card && { file: uploadedInto(card.ts)?.at, edit: finalEdit(card.ts)?.at };
+  });
   const result: BusyResult = {
     limited: fake.rateLimits.limited.length,
-    limitedBy: [...fake.rateLimits.limited.reduce((m, l) => m.set(l.method, (m.get(l.method) ?? 0) + 1), new Map<string, number>())].map(([m, n]) => `${m} ${n}`).join(', '),
+    limitedBy: countBy(fake.rateLimits.limited, (l) => l.method),
     callsPerJob: (fake.calls.length + o.jobs) / o.jobs, // + the upload POST itself
     updatesPerJob: fake.callsTo('chat.update').length / o.jobs,
     toFile,
@@ -114,10 +143,8 @@ export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
     ackMs,
   };
   await bot.close();
-  await sim.close();
   await fake.stop();
-  redis.disconnect();
-  await own.destroy();
+  await world.close();
   return result;
 }
 
@@ -126,21 +153,15 @@ export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
  * 50/s global limit (test/fakes/discord/rate-limits.ts). Ack: interaction sent → its deferral.
  */
 export async function runBusyDiscord(o: BusyOptions): Promise<BusyResult> {
-  const own = new OwnRedis(await freePort());
-  await own.start();
-  const redis = new Redis(own.url);
+  const world = await startWorld(o, { platform: 'discord', workspaceId: GUILD_ID });
+  const { own, sim } = world;
   const fake = new FakeDiscord();
   await fake.start();
   const users = Array.from({ length: 7 }, (_, i) => `20000000000000004${i}`);
   for (const u of users) fake.members.set(u, []);
-  let seed = 7;
-  const spread = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 0.5 + 0.75;
-  const sim = await startKreaSimulator({ jobDurationMs: () => Math.round(o.jobMs * spread()) });
-  const prefix = 'busy';
-  await createSettingsStore({ redis, prefix, logger: silentLogger() }).update({ platform: 'discord', workspaceId: GUILD_ID }, { maxConcurrentJobs: 50 });
   const port = await freePort();
   const config = loadConfig({
-    REDIS_URL: own.url, REDIS_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    REDIS_URL: own.url, REDIS_PREFIX: PREFIX, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent',
     DISCORD_TOKEN: 'discord-bench-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
     KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-bench-key',
     ...(o.webhooks ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
@@ -164,21 +185,14 @@ export async function runBusyDiscord(o: BusyOptions): Promise<BusyResult> {
   await waitUntil(() => cards().every((m) => finalEdit(m.id)), 300_000, 'every final Discord card');
   const seconds = (performance.now() - t0) / 1000;
 
-  const toFile: number[] = [];
-  const toFinalCard: number[] = [];
-  for (const j of sim.jobs()) {
-    const done = j.createdAt + j.backlogMs + j.durationMs;
-    const card = cards().find((m) => m.content.includes(String(j.body['prompt'])));
-    if (!card) continue;
-    const file = uploadIn(fake.threads.get(card.id));
-    if (file) toFile.push(file.at - done);
-    const edit = finalEdit(card.id);
-    if (edit) toFinalCard.push(edit.at - done);
-  }
+  const { toFile, toFinalCard } = latencies(sim, (prompt) => {
+    const card = cards().find((m) => m.content.includes(prompt));
+    return card && { file: uploadIn(fake.threads.get(card.id))?.at, edit: finalEdit(card.id)?.at };
+  });
   const ackMs = [...sentAt].map(([id, at]) => (fake.callbackOf(id)?.at ?? NaN) - at).filter(Number.isFinite);
   const result: BusyResult = {
     limited: fake.rateLimits.limited.length,
-    limitedBy: [...fake.rateLimits.limited.reduce((m, l) => m.set(l.route, (m.get(l.route) ?? 0) + 1), new Map<string, number>())].map(([m, n]) => `${m} ${n}`).join(', '),
+    limitedBy: countBy(fake.rateLimits.limited, (l) => l.route),
     callsPerJob: fake.calls.length / o.jobs,
     updatesPerJob: fake.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${CHANNEL_ID}/messages/`)).length / o.jobs,
     toFile,
@@ -188,10 +202,8 @@ export async function runBusyDiscord(o: BusyOptions): Promise<BusyResult> {
     ackMs,
   };
   await bot.close();
-  await sim.close();
   await fake.stop();
-  redis.disconnect();
-  await own.destroy();
+  await world.close();
   return result;
 }
 
