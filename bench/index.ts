@@ -16,6 +16,7 @@ import { fmt, table, type Row } from './lib.js';
 import { benchPipeline } from './pipeline.js';
 import { benchScale } from './scale.js';
 import { benchWaiting } from './waiting.js';
+import { setBotNodeArgs } from './worker-process.js';
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');
@@ -25,6 +26,12 @@ const want = (name: string) => (only ? only.includes(name) : name !== 'waiting' 
 const pipelineJobs = Number(args.find((a) => a.startsWith('--jobs='))?.slice('--jobs='.length) ?? 2000);
 /** `--scale-jobs=N` sizes each scale-out run (default 600; 3,000 with --long). */
 const scaleJobs = Number(args.find((a) => a.startsWith('--scale-jobs='))?.slice('--scale-jobs='.length) ?? (long ? 3000 : 600));
+/** `--scale-workers=1,2,4` the worker counts of the scale-out runs; `--no-cluster` skips the Redis Cluster runs. */
+const scaleWorkers = (args.find((a) => a.startsWith('--scale-workers='))?.slice('--scale-workers='.length) ?? '1,2,4').split(',').map(Number);
+const scaleCluster = !args.includes('--no-cluster');
+/** `--profile-workers=DIR`: each bot process writes a V8 CPU profile into DIR (open it in Chrome DevTools). */
+const profileDir = args.find((a) => a.startsWith('--profile-workers='))?.slice('--profile-workers='.length);
+if (profileDir) setBotNodeArgs(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
 const waitingJobs = Number(args.find((a) => a.startsWith('--waiting-jobs='))?.slice('--waiting-jobs='.length) ?? 10_000);
 const waitingSeconds = Number(args.find((a) => a.startsWith('--waiting-seconds='))?.slice('--waiting-seconds='.length) ?? 300);
 /** `--busy-jobs=N` sizes the busy-workspace run (default 100, as the issue measured). */
@@ -68,7 +75,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) })],
   ['ack', () => benchAck({ seconds: 8 })],
   ['busy', () => benchBusy({ jobs: busyJobs })],
-  ['scale', () => benchScale({ jobs: scaleJobs })],
+  ['scale', () => benchScale({ jobs: scaleJobs, workers: scaleWorkers, cluster: scaleCluster })],
   // Only with --long (or --only=waiting): 10,000 jobs of 5 minutes; --waiting-jobs / --waiting-seconds size a quicker look.
   ['waiting', () => benchWaiting({ jobs: waitingJobs, jobSeconds: waitingSeconds })],
 ];

@@ -22,6 +22,8 @@ interface RunResult {
   perSecond: number;
   workerCpuMsPerJob: number;
   redisCpuMsPerJob?: number;
+  /** The simulator and the bench process (fake Slack), which share the machine's cores. */
+  otherCpuMsPerJob: number;
   failed: number;
 }
 
@@ -59,8 +61,11 @@ async function runWorkers(target: { url?: string; clusterNodes?: string[]; redis
 
   const cpu = () => procs.reduce((s, p) => s + processStats(p.child.pid!).cpuSeconds, 0);
   const redisCpu = () => (target.redisPid ? processStats(target.redisPid).cpuSeconds : NaN);
+  // The rest of the machine: the simulator, and this process (the fake Slack and the enqueuing).
+  const otherCpu = () => processStats(sim.pid).cpuSeconds + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
   const cpu0 = cpu();
   const r0 = redisCpu();
+  const o0 = otherCpu();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: jobs }, (_, i) => queue.enqueue(benchJob(`g-scale-${++n}`, i, workspaces))));
   await waitUntil(() => finished(warm + jobs), 600_000, `${jobs} jobs on ${workers} workers`).catch(report);
@@ -69,6 +74,7 @@ async function runWorkers(target: { url?: string; clusterNodes?: string[]; redis
     perSecond: jobs / seconds,
     workerCpuMsPerJob: ((cpu() - cpu0) * 1000) / jobs,
     ...(target.redisPid ? { redisCpuMsPerJob: ((redisCpu() - r0) * 1000) / jobs } : {}),
+    otherCpuMsPerJob: ((otherCpu() - o0) * 1000) / jobs,
     failed: (await queue.queue.getJobCounts('failed'))['failed'] ?? 0,
   };
   await Promise.all(procs.map((p) => p.stop()));
@@ -77,7 +83,7 @@ async function runWorkers(target: { url?: string; clusterNodes?: string[]; redis
   return result;
 }
 
-export async function benchScale(options: { jobs: number }): Promise<Row[]> {
+export async function benchScale(options: { jobs: number; workers: number[]; cluster: boolean }): Promise<Row[]> {
   buildOnce();
   const slack = new FakeSlack();
   // One bot token serves every benchmark workspace here, so the fake would count them as one team.
@@ -87,24 +93,26 @@ export async function benchScale(options: { jobs: number }): Promise<Row[]> {
   const rows: Row[] = [];
   const single: Array<[number, RunResult]> = [];
   try {
-    for (const workers of [1, 2, 4]) {
+    for (const workers of options.workers) {
       const own = new OwnRedis(await freePort(), 'everysec');
       await own.start();
       single.push([workers, await runWorkers({ url: own.url, redisPid: own.pid! }, workers, options.jobs, sim, slack)]);
       await own.destroy();
     }
-    const cluster = await startLocalCluster(3);
     const onCluster: Array<[number, RunResult]> = [];
-    try {
-      for (const workers of [1, 4]) onCluster.push([workers, await runWorkers({ clusterNodes: cluster.nodes }, workers, options.jobs, sim, slack)]);
-    } finally {
-      await cluster.stop();
+    if (options.cluster) {
+      const cluster = await startLocalCluster(3);
+      try {
+        for (const workers of new Set([options.workers[0]!, options.workers.at(-1)!])) onCluster.push([workers, await runWorkers({ clusterNodes: cluster.nodes }, workers, options.jobs, sim, slack)]);
+      } finally {
+        await cluster.stop();
+      }
     }
     const one = single[0]![1].perSecond;
     for (const [workers, r] of single) {
       rows.push({
         figure: `scale-out: ${options.jobs} jobs, ${workers} worker process${workers > 1 ? 'es' : ''}, one Redis`,
-        value: `${fmt(r.perSecond)} jobs/s (${fmt(r.perSecond / one, 2)}×)${r.failed ? `, ${r.failed} failed` : ''}; worker CPU ${fmt(r.workerCpuMsPerJob)} ms/job, Redis CPU ${fmt(r.redisCpuMsPerJob ?? NaN, 2)} ms/job`,
+        value: `${fmt(r.perSecond)} jobs/s (${fmt(r.perSecond / one, 2)}×)${r.failed ? `, ${r.failed} failed` : ''}; worker CPU ${fmt(r.workerCpuMsPerJob)} ms/job, Redis CPU ${fmt(r.redisCpuMsPerJob ?? NaN, 2)} ms/job, simulator and fake Slack ${fmt(r.otherCpuMsPerJob)} ms/job`,
         baseline: workers === 1 ? 'pipeline section (in-process)' : `1 worker ${fmt(one)} jobs/s`,
       });
     }

@@ -14,10 +14,11 @@ export interface SimulatorProcess {
   close(): Promise<void>;
 }
 
+/** Jobs end after `jobSeconds`; every image of a size is the same picture, drawn once (drawing is the provider's cost, not the bot's). */
 export async function startSimulatorProcess(jobSeconds = 0.1): Promise<SimulatorProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/simulate-krea.ts'], {
-    env: { PATH: inheritedPath(), KREA_SIMULATOR_PORT: String(port), KREA_SIMULATOR_JOB_SECONDS: String(jobSeconds), LOG_LEVEL: 'warn' },
+    env: { PATH: inheritedPath(), KREA_SIMULATOR_PORT: String(port), KREA_SIMULATOR_JOB_SECONDS: String(jobSeconds), KREA_SIMULATOR_ONE_IMAGE: 'true', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;

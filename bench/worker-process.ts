@@ -13,8 +13,14 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+/** Extra node flags for the bot processes (`npm run bench -- --profile-workers=DIR` writes their CPU profiles there). */
+let nodeArgs: string[] = [];
+export function setBotNodeArgs(args: string[]): void {
+  nodeArgs = args;
+}
+
 export function startBotProcess(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => void (out = (out + d.toString()).slice(-10_000));
   child.stdout?.on('data', keep);

@@ -136,6 +136,8 @@ const schema = z.object({
   KREA_SIMULATOR_PORT: port.default(4010),
   /** Seconds a simulated job takes (0.1 to 600); default: the model's average scaled down to a few seconds. */
   KREA_SIMULATOR_JOB_SECONDS: z.coerce.number().min(0.1).max(600).optional(),
+  /** `true`: the simulator draws each image size once and serves it to every job (benchmarks). */
+  KREA_SIMULATOR_ONE_IMAGE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** `npm run simulate:krev` / `simulate:kpainter`: where those simulators listen. */
   KREV_SIMULATOR_PORT: port.default(4011),
   KPAINTER_SIMULATOR_PORT: port.default(4012),

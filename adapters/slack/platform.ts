@@ -1,6 +1,7 @@
 /**
- * ChatPlatform for one Slack workspace, on @slack/web-api. Two clients: the normal one waits and
- * retries on 429 (final edits, uploads); the progress one rejects rate-limited calls at once, so a
+ * ChatPlatform for one Slack workspace. Status posts, card edits and uploads (every job's calls)
+ * go through ./web-api-call.ts, everything else through @slack/web-api's WebClient. Final edits,
+ * posts and uploads wait and retry on 429; progress edits fail at once when rate limited, so a
  * busy workspace drops a progress edit instead of pausing every call behind it.
  */
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
@@ -17,6 +18,8 @@ import { filesToMedia, linkedImages, type SlackFile } from './parse.js';
 import { slackLogger } from './logger.js';
 import { SLACK_POST_PER_CHANNEL, SLACK_POST_SENT_PER_CHANNEL, slackMethodRule, slackPaceCall, slackPostSentCall } from './rate-limits.js';
 import { renderSlackMessage } from './render.js';
+import { slackFetch } from './transport.js';
+import { createSlackWebApi, type SlackCallOptions } from './web-api-call.js';
 
 export const SLACK_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 /** How long a "may this user read that channel" answer is trusted. */
@@ -51,6 +54,12 @@ export interface SlackPlatformOptions {
 const IN_CALL_WAIT_MS = 5000;
 /** Slots of each method's burst that best-effort calls (progress edits) leave to the calls that must go. */
 const KEEP_FOR_FINAL = 2;
+/** The hot-path calls retry as the WebClient did (5 tries, backoff from 0.5 s); a progress edit never. */
+const CALL_RETRIES: SlackCallOptions = { retries: 5 };
+const PROGRESS_CALL: SlackCallOptions = { retries: 0, rejectRateLimited: true };
+const UploadUrl = z.object({ upload_url: z.string().url(), file_id: z.string().min(1) });
+const Completed = z.object({ files: z.array(z.object({ id: z.string() })).default([]) });
+
 /** Far enough to reserve any slot (a step then waits for it outside a worker slot). */
 const ANY_WAIT_MS = 1e12;
 /** The longest wait the second chat.postMessage gate spends inside a call. */
@@ -73,7 +82,7 @@ export function isSlackFileHost(url: string, apiUrl: string): boolean {
  * outside a public channel gets `not_in_channel`; outside a private one Slack does not even show
  * it exists (`channel_not_found`), and both mean "invite me" to the user (src/hints.ts).
  */
-function toPlatformError(err: unknown, what: string, channel?: string): PlatformError {
+export function toPlatformError(err: unknown, what: string, channel?: string): PlatformError {
   // Already ours (the pacer held the call back, a refused download): keep its code and its wait.
   if (err instanceof PlatformError) return err;
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
@@ -113,8 +122,11 @@ const slackMessage = (view: MessageView) => renderSlackMessage(localizeView(view
 export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
   const { token, apiUrl, teamId } = options;
   const logger = slackLogger(options.logger);
-  const client = new WebClient(token, { slackApiUrl: apiUrl, logger, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
-  const progress = new WebClient(token, { slackApiUrl: apiUrl, logger, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  // The hot path (posts, edits, uploads) goes through ./web-api-call.ts; the rest through the
+  // WebClient, on undici underneath (./transport.ts): the WHATWG fetch was a job's largest CPU cost.
+  const api = createSlackWebApi({ token, apiUrl });
+  const fetch = slackFetch();
+  const client = new WebClient(token, { slackApiUrl: apiUrl, logger, fetch, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
   const ref = (channelId: string, ts: string, threadId?: string): MessageRef => ({ platform: 'slack', workspaceId: teamId, channelId, messageId: ts, ...(threadId ? { threadId } : {}) });
   const readable = new Map<string, { ok: boolean; at: number }>();
   const workspace = { platform: 'slack' as const, workspaceId: teamId };
@@ -194,7 +206,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
       try {
         if (!opts?.reserved) await pace('chat.postMessage', to.channelId, { signal });
         await spaceSentPost(to.channelId, signal);
-        const res = await client.chat.postMessage({ channel: to.channelId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false });
+        const res = await api.call('chat.postMessage', { channel: to.channelId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}), unfurl_links: false, unfurl_media: false }, CALL_RETRIES);
         // Posted at the top of the channel: its own ts is its thread, no history lookup needed.
         return to.threadId ? ref(to.channelId, String(res.ts), to.threadId) : { ...ref(to.channelId, String(res.ts)), topLevel: true };
       } catch (err) {
@@ -206,7 +218,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         // Progress only takes a spare slot at once; final edits wait for theirs.
         if (opts.priority === 'progress') await pace('chat.update', undefined, { maxWaitMs: 0, keep: KEEP_FOR_FINAL });
         else if (!opts.reserved) await pace('chat.update', undefined, { signal });
-        await (opts.priority === 'progress' ? progress : client).chat.update({ channel: message.channelId, ts: message.messageId, ...slackMessage(view) });
+        await api.call('chat.update', { channel: message.channelId, ts: message.messageId, ...slackMessage(view) }, opts.priority === 'progress' ? PROGRESS_CALL : CALL_RETRIES);
       } catch (err) {
         throw toPlatformError(err, 'chat.update', message.channelId);
       }
@@ -225,13 +237,23 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         // filesUploadV2 makes one of each per call (all files in one completeUploadExternal).
         for (let i = 0; i < files.length; i++) await pace('files.getUploadURLExternal', undefined, { signal });
         await pace('files.completeUploadExternal', undefined, { signal });
-        const res = (await client.filesUploadV2({
-          channel_id: to.channelId,
-          ...(to.threadId ? { thread_ts: to.threadId } : {}),
-          ...(opts.comment ? { initial_comment: opts.comment } : {}),
-          file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name, ...(f.altText ? { alt_text: f.altText } : {}) })),
-        } as Parameters<WebClient['filesUploadV2']>[0])) as WebAPICallResult & { files?: Array<{ files?: Array<{ id: string }> }> };
-        const uploaded = (res.files ?? []).flatMap((r) => r.files ?? []);
+        // files.uploadV2's three steps: an upload URL per file, the bytes, one completion sharing them all.
+        const ids: string[] = [];
+        for (const f of files) {
+          // alt_txt is the documented name (docs.slack.dev); the Node SDK sends alt_text: both, so either reading works.
+          const url = UploadUrl.parse(await api.call('files.getUploadURLExternal', { filename: f.name, length: f.bytes.length, ...(f.altText ? { alt_txt: f.altText, alt_text: f.altText } : {}) }, CALL_RETRIES));
+          await api.uploadBytes(url.upload_url, f.bytes, { ...CALL_RETRIES, withToken: isSlackFileHost(url.upload_url, apiUrl), ...(signal ? { signal } : {}) });
+          ids.push(url.file_id);
+        }
+        const res = Completed.parse(
+          await api.call('files.completeUploadExternal', {
+            files: ids.map((id, i) => ({ id, title: files[i]!.name })),
+            channel_id: to.channelId,
+            ...(to.threadId ? { thread_ts: to.threadId } : {}),
+            ...(opts.comment ? { initial_comment: opts.comment } : {}),
+          }, CALL_RETRIES),
+        );
+        const uploaded = res.files;
         // files.completeUploadExternal answers ids (and titles) in the order of the files sent.
         const media = uploaded.flatMap((f, i): HostedMedia[] => {
           const file = files[i];

@@ -9,6 +9,7 @@ try {
   const sim = await startKreaSimulator({
     port: config.KREA_SIMULATOR_PORT,
     ...(config.KREA_SIMULATOR_JOB_SECONDS !== undefined ? { jobDurationMs: config.KREA_SIMULATOR_JOB_SECONDS * 1000 } : {}),
+    oneImagePerSize: config.KREA_SIMULATOR_ONE_IMAGE,
   });
   logger.info({ url: sim.url }, `Krea simulator listening on ${sim.url} (any bearer token works; controls under ${sim.url}/__sim/)`);
   const stop = () => void sim.close().then(() => process.exit(0), () => process.exit(1));

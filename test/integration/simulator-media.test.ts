@@ -82,4 +82,23 @@ describe('the simulator draws what the card announces', () => {
       await timed.close();
     }
   });
+
+  it('draws a picture per prompt, and with oneImagePerSize (benchmarks) one picture per size for every job', async () => {
+    const fox = await result('image/bfl/flux-1-dev', { prompt: 'a red fox', width: 512, height: 512 });
+    const owl = await result('image/bfl/flux-1-dev', { prompt: 'an owl', width: 512, height: 512 });
+    expect(fox.equals(owl)).toBe(false);
+    const bench = await startKreaSimulator({ jobDurationMs: 150, oneImagePerSize: true });
+    const previous = sim;
+    try {
+      sim = bench;
+      const a = await result('image/bfl/flux-1-dev', { prompt: 'a red fox', width: 512, height: 512 });
+      const b = await result('image/bfl/flux-1-dev', { prompt: 'an owl', width: 512, height: 512 });
+      const wide = await result('image/bfl/flux-1-dev', { prompt: 'an owl', width: 1360, height: 768 });
+      expect(a.equals(b)).toBe(true);
+      expect(pngSize(wide)).toEqual({ width: 1360, height: 768 });
+    } finally {
+      sim = previous;
+      await bench.close();
+    }
+  });
 });

@@ -33,6 +33,12 @@ export interface KreaSimulatorOptions {
   msPerSecond?: number;
   /** Jobs that may run at once; more wait as `backlogged` until a slot frees. Default: unlimited. */
   concurrency?: number;
+  /**
+   * Draws each image size once and serves that picture to every job (default: a picture per job,
+   * from its prompt and seed). For benchmarks: drawing a 1024×1024 PNG costs the simulator tens of
+   * milliseconds, which on a small machine is CPU taken from the bot being measured.
+   */
+  oneImagePerSize?: boolean;
   /** Pads result videos with this many bytes (a top-level `free` box) for upload-limit tests. */
   videoPadBytes?: number;
   /** Largest accepted upload; default 75 MB as documented. */
@@ -365,7 +371,8 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
       // The size the status card announces (the preview: the same picture, smaller).
       const size = result[2] === 'preview' ? previewSize(width, height, aspect, 384) : resultSize(width, height, typeof b['aspect_ratio'] === 'string' ? b['aspect_ratio'] : undefined);
       const seedText = `${String(b['prompt'] ?? '')}:${String(b['seed'] ?? '')}:${job.job_id}`;
-      return sendBytes(res, 'image/png', draw(`${job.job_id}/${result[2]}`, () => renderPng(size.width, size.height, seedText)));
+      const key = options.oneImagePerSize ? `size/${size.width}x${size.height}` : `${job.job_id}/${result[2]}`;
+      return sendBytes(res, 'image/png', draw(key, () => renderPng(size.width, size.height, options.oneImagePerSize ? 'bench' : seedText)));
     }
     const file = /^\/assets\/([^/]+)\/file$/.exec(path);
     if (method === 'GET' && file) {
