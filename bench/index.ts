@@ -29,9 +29,13 @@ const scaleJobs = Number(args.find((a) => a.startsWith('--scale-jobs='))?.slice(
 /** `--scale-workers=1,2,4` the worker counts of the scale-out runs; `--no-cluster` skips the Redis Cluster runs. */
 const scaleWorkers = (args.find((a) => a.startsWith('--scale-workers='))?.slice('--scale-workers='.length) ?? '1,2,4').split(',').map(Number);
 const scaleCluster = !args.includes('--no-cluster');
-/** `--profile-workers=DIR`: each bot process writes a V8 CPU profile into DIR (open it in Chrome DevTools). */
-const profileDir = args.find((a) => a.startsWith('--profile-workers='))?.slice('--profile-workers='.length);
-if (profileDir) setBotNodeArgs(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+/**
+ * `--bot-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"`: node flags for the bot processes the
+ * scale and waiting sections start (a CPU profile each, `--heapsnapshot-signal=SIGUSR2`, …).
+ */
+const botNodeArgs = args.find((a) => a.startsWith('--bot-node-args='))?.slice('--bot-node-args='.length);
+if (botNodeArgs) setBotNodeArgs(botNodeArgs.split(' ').filter(Boolean));
+/** `--polling`: the waiting section without webhooks (no PUBLIC_URL), every job followed by polls alone. */
 const waitingJobs = Number(args.find((a) => a.startsWith('--waiting-jobs='))?.slice('--waiting-jobs='.length) ?? 10_000);
 const waitingSeconds = Number(args.find((a) => a.startsWith('--waiting-seconds='))?.slice('--waiting-seconds='.length) ?? 300);
 /** `--busy-jobs=N` sizes the busy-workspace run (default 100, as the issue measured). */
@@ -77,7 +81,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['busy', () => benchBusy({ jobs: busyJobs })],
   ['scale', () => benchScale({ jobs: scaleJobs, workers: scaleWorkers, cluster: scaleCluster })],
   // Only with --long (or --only=waiting): 10,000 jobs of 5 minutes; --waiting-jobs / --waiting-seconds size a quicker look.
-  ['waiting', () => benchWaiting({ jobs: waitingJobs, jobSeconds: waitingSeconds })],
+  ['waiting', () => benchWaiting({ jobs: waitingJobs, jobSeconds: waitingSeconds, webhooks: !args.includes('--polling') })],
 ];
 for (const [name, run] of sections) {
   if (!want(name)) continue;

@@ -5,6 +5,8 @@
  * what it costs is its RSS and CPU, Redis memory, and the provider polls each job needs.
  * Reported beside the schedule's own minimum: a job that ends at its model's average needs 3 polls
  * (jobs/poll-schedule.ts: the first at 0.85 × average, then every tenth of it, at least 2 s).
+ * With `webhooks`, an ingress process (BOT_ROLE=ingress) receives Krea's callbacks and wakes the
+ * jobs (PUBLIC_URL, as a production deployment runs), and polls are only the safety net.
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -19,7 +21,7 @@ import { buildOnce, startBotProcess } from './worker-process.js';
 const MODEL = 'image/openai/gpt-image';
 const MODEL_AVERAGE_S = 72;
 
-export async function benchWaiting(options: { jobs: number; jobSeconds: number }): Promise<Row[]> {
+export async function benchWaiting(options: { jobs: number; jobSeconds: number; webhooks: boolean }): Promise<Row[]> {
   buildOnce();
   const own = new OwnRedis(await freePort(), 'everysec');
   await own.start();
@@ -30,11 +32,15 @@ export async function benchWaiting(options: { jobs: number; jobSeconds: number }
   const sim = await startSimulatorProcess(options.jobSeconds);
   const port = await freePort();
   const healthUrl = `http://127.0.0.1:${port}`;
-  const worker = startBotProcess({
-    BOT_ROLE: 'worker', REDIS_URL: own.url, REDIS_PREFIX: 'bench', PORT: String(port), HOST: '127.0.0.1',
+  const common = {
+    REDIS_URL: own.url, REDIS_PREFIX: 'bench', HOST: '127.0.0.1',
     SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: slack.apiUrl,
     KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-bench-key',
-  });
+  };
+  // Webhooks: Krea calls the ingress, which wakes the job in the worker (what PUBLIC_URL turns on).
+  const ingressPort = await freePort();
+  const ingress = options.webhooks ? startBotProcess({ ...common, BOT_ROLE: 'ingress', PORT: String(ingressPort) }) : undefined;
+  const worker = startBotProcess({ ...common, BOT_ROLE: 'worker', PORT: String(port), ...(options.webhooks ? { PUBLIC_URL: `http://127.0.0.1:${ingressPort}` } : {}) });
   const queue = createGenerationQueue({ connection: redis, prefix: 'bench' });
   const report = (err: unknown) => {
     throw new Error(`${String(err)}\n${worker.output()}`);
@@ -69,17 +75,32 @@ export async function benchWaiting(options: { jobs: number; jobSeconds: number }
   const polls = all.filter((r) => r.method === 'GET' && r.path.startsWith('/jobs/')).length / options.jobs;
   const failed = (await queue.queue.getJobCounts('failed'))['failed'] ?? 0;
   await worker.stop();
+  await ingress?.stop();
   await queue.close();
   redis.disconnect();
   await sim.close();
   await slack.stop();
   await own.destroy();
   const mb = (b: number) => `${fmt(b / 1048576, 0)} MB`;
-  const label = `${fmt(options.jobs, 0)} jobs of ${fmt(options.jobSeconds / 60, 1)} min in flight, 1 worker`;
+  const label = `${fmt(options.jobs, 0)} jobs of ${fmt(options.jobSeconds / 60, 1)} min in flight, 1 worker${options.webhooks ? ', webhooks' : ', polling'}`;
   return [
     { figure: `waiting: ${label}: worker RSS (peak while waiting)`, value: mb(peakRss), baseline: `the same process idle ${mb(idleRss)}; the issue measured 326 MB for 2,000 on main`, goal: '< 300 MB', met: peakRss < 300 * 1048576 },
     { figure: `waiting: ${label}: worker CPU while waiting`, value: `${fmt(cpuShare * 100, 1)} % of a core`, baseline: 'the issue measured 23 % for 2,000 on main', goal: '< 25 %', met: cpuShare < 0.25 },
     { figure: `waiting: ${label}: Redis memory`, value: `${mb(redisBytes)} (${fmt(redisBytes / options.jobs / 1024, 1)} KB per job)`, baseline: 'an empty Redis ≈ 1 MB' },
-    { figure: `waiting: ${label}: provider polls per job${failed ? ` (${failed} failed)` : ''}`, value: fmt(polls, 2), baseline: `3 for a job that ends at its model’s average (${MODEL_AVERAGE_S} s)`, goal: options.jobSeconds <= MODEL_AVERAGE_S * 1.1 ? '≤ 6' : undefined, met: options.jobSeconds <= MODEL_AVERAGE_S * 1.1 ? polls <= 6 : undefined },
+    {
+      figure: `waiting: ${label}: provider polls per job${failed ? ` (${failed} failed)` : ''}`,
+      value: fmt(polls, 2),
+      baseline: `3 for a job that ends at its model’s average (${MODEL_AVERAGE_S} s)${options.webhooks ? `; the safety net alone looks ${fmt(safetyNetPolls(options.jobSeconds), 0)} times in ${fmt(options.jobSeconds, 0)} s, the callback adds one` : ''}`,
+      // The issue's measure: at most twice the 3 polls a job ending at its model's average needs.
+      goal: '≤ 6',
+      met: polls <= 6,
+    },
   ];
+}
+
+/** Safety-net polls of a job that takes `seconds` when its callback arrives (jobs/poll-schedule.ts): the looks before it ends. */
+function safetyNetPolls(seconds: number): number {
+  const first = Math.max(60, MODEL_AVERAGE_S * 1.5);
+  const every = Math.max(60, MODEL_AVERAGE_S / 2);
+  return seconds <= first ? 0 : 1 + Math.floor((seconds - first) / every);
 }

@@ -13,7 +13,7 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Extra node flags for the bot processes (`npm run bench -- --profile-workers=DIR` writes their CPU profiles there). */
+/** Extra node flags for the bot processes (`npm run bench -- --bot-node-args="…"`). */
 let nodeArgs: string[] = [];
 export function setBotNodeArgs(args: string[]): void {
   nodeArgs = args;

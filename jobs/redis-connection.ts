@@ -1,6 +1,8 @@
 /**
- * ioredis connections: a single Redis (`redis://…`), or a Redis Cluster (`redis+cluster://host:port,
- * host:port`, or REDIS_CLUSTER_NODES). BullMQ workers need maxRetriesPerRequest null (blocking
+ * ioredis connections: a single Redis (`redis://…`), a Redis Cluster (`redis+cluster://host:port,
+ * host:port`, or REDIS_CLUSTER_NODES), or a master found through Redis Sentinel
+ * (`redis+sentinel://host:port,host:port/master`, or REDIS_SENTINELS): ioredis asks the sentinels
+ * for the master and asks again after a failover, so every connection follows the promoted replica. BullMQ workers need maxRetriesPerRequest null (blocking
  * commands). On a cluster every key of the bot carries the prefix's hash tag (`{genbot}`), so each
  * Lua script and MULTI touches one slot (src/config.ts refuses a cluster without one).
  */
@@ -14,7 +16,14 @@ export interface RedisTarget {
   url?: string;
   /** host:port of cluster nodes (any few; the rest are discovered). */
   clusterNodes?: string[];
+  /** host:port of sentinels, the master's name, and the master's password if it has one. */
+  sentinel?: { nodes: string[]; master: string; password?: string };
 }
+
+const hostPort = (n: string) => {
+  const [host, port] = n.split(':');
+  return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
+};
 
 export function createRedisConnection(target: RedisTarget | string, options: { forWorker?: boolean; name?: string } = {}): RedisClient {
   const t: RedisTarget = typeof target === 'string' ? { url: target } : target;
@@ -28,11 +37,10 @@ export function createRedisConnection(target: RedisTarget | string, options: { f
     ...(options.name ? { connectionName: options.name } : {}),
   };
   if (t.clusterNodes && t.clusterNodes.length > 0) {
-    const nodes = t.clusterNodes.map((n) => {
-      const [host, port] = n.split(':');
-      return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
-    });
-    return new Cluster(nodes, { redisOptions: common, enableReadyCheck: true });
+    return new Cluster(t.clusterNodes.map(hostPort), { redisOptions: common, enableReadyCheck: true });
+  }
+  if (t.sentinel) {
+    return new Redis({ ...common, sentinels: t.sentinel.nodes.map(hostPort), name: t.sentinel.master, ...(t.sentinel.password ? { password: t.sentinel.password } : {}) });
   }
   return new Redis(t.url ?? 'redis://127.0.0.1:6379', common);
 }

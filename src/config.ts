@@ -83,10 +83,14 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl('https://bot.example.com'),
   REDIS_URL: optionalString.pipe(
-    z.string().regex(/^(rediss?|redis\+cluster):\/\/\S+$/, { message: 'must be a redis://, rediss:// or redis+cluster://host:port,host:port URL, for example redis://127.0.0.1:6379' }).optional(),
+    z.string().regex(/^(rediss?|redis\+cluster|redis\+sentinel):\/\/\S+$/, { message: 'must be a redis://, rediss://, redis+cluster://host:port,host:port or redis+sentinel://host:port,host:port/master URL, for example redis://127.0.0.1:6379' }).optional(),
   ),
   /** Redis Cluster seed nodes, comma-separated host:port (the same as REDIS_URL=redis+cluster://…). */
   REDIS_CLUSTER_NODES: optionalString.transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean))),
+  /** Redis Sentinel nodes, comma-separated host:port (the same as REDIS_URL=redis+sentinel://…/master). */
+  REDIS_SENTINELS: optionalString.transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean))),
+  /** The master's name the sentinels monitor. */
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
   /** Key prefix for everything in Redis; use a hash tag like {genbot} on Redis Cluster. */
   REDIS_PREFIX: z.string().min(1).default('genbot'),
   BOT_ENCRYPTION_KEY: encryptionKey,
@@ -148,6 +152,8 @@ export type Config = z.infer<typeof schema> & {
   localMode: boolean;
   /** Redis Cluster seed nodes, from REDIS_CLUSTER_NODES or a redis+cluster:// REDIS_URL. */
   redisClusterNodes?: string[];
+  /** Redis behind Sentinel, from REDIS_SENTINELS or a redis+sentinel:// REDIS_URL (its password is the master's). */
+  redisSentinel?: { nodes: string[]; master: string; password?: string };
 };
 
 export class ConfigError extends Error {
@@ -201,8 +207,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (has('DISCORD_TOKEN') && !has('DISCORD_APPLICATION_ID')) {
     problems.push('DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (for example 123456789012345678)');
   }
+  if (cluster && (has('REDIS_SENTINELS') || raw('REDIS_URL').startsWith('redis+sentinel://'))) {
+    problems.push('REDIS_SENTINELS: choose Redis Cluster or Sentinel, not both');
+  }
+  const sentinelUrl = raw('REDIS_URL').startsWith('redis+sentinel://') ? parseSentinelUrl(raw('REDIS_URL')) : undefined;
+  if (sentinelUrl === null) problems.push('REDIS_URL: a Sentinel URL is redis+sentinel://[:password@]host:port[,host:port]/master, for example redis+sentinel://10.0.0.5:26379/mymaster');
   const c = result.success ? result.data : undefined;
   if (problems.length > 0 || !c) throw new ConfigError(problems);
   const clusterNodes = c.REDIS_CLUSTER_NODES ?? (c.REDIS_URL?.startsWith('redis+cluster://') ? c.REDIS_URL.slice('redis+cluster://'.length).split(',').filter(Boolean) : undefined);
-  return { ...c, ...(clusterNodes ? { redisClusterNodes: clusterNodes } : {}), localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
+  const sentinel = c.REDIS_SENTINELS ? { nodes: c.REDIS_SENTINELS, master: c.REDIS_SENTINEL_MASTER } : (sentinelUrl ?? undefined);
+  return { ...c, ...(clusterNodes ? { redisClusterNodes: clusterNodes } : {}), ...(sentinel ? { redisSentinel: sentinel } : {}), localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
+}
+
+/** `redis+sentinel://[:password@]host:port,host:port/master` → its parts; null when malformed. */
+function parseSentinelUrl(url: string): { nodes: string[]; master: string; password?: string } | null {
+  const m = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/@]+)\/([^/?#]+)$/.exec(url);
+  if (!m) return null;
+  const nodes = m[2]!.split(',').map((n) => n.trim()).filter((n) => /^[^:]+:\d+$/.test(n));
+  if (nodes.length === 0) return null;
+  const password = m[1] ? decodeURIComponent(m[1].replace(/^[^:]*:/, '')) : undefined;
+  return { nodes, master: decodeURIComponent(m[3]!), ...(password ? { password } : {}) };
 }

@@ -15,6 +15,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { blockedRange } from './address-policy.js';
 import { IMAGE_TYPES, VIDEO_TYPES, sniffMedia } from './media-type.js';
+import { linkedSignal } from '../../src/linked-signal.js';
 
 export type FetchRefusedReason =
   | 'blocked_address'
@@ -234,23 +235,26 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
 
   return {
     async fetch(url, opts) {
-      const deadline = AbortSignal.timeout(totalTimeoutMs);
-      const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+      const linked = linkedSignal(opts.signal, totalTimeoutMs);
+      const deadline = linked.signal;
       try {
-        return await fetchOnce(url, opts, signal);
+        return await fetchOnce(url, opts, deadline);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         if (err instanceof FetchRefusedError) throw err;
         const maxBytes = opts.maxBytes;
         if (err instanceof BlockedAddress) throw new FetchRefusedError({ reason: 'blocked_address', detail: err.detail, maxBytes });
         const code = (err as { code?: unknown } | null)?.code;
-        if (deadline.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-          const detail = deadline.aborted ? `over ${totalTimeoutMs} ms in total` : String(code);
+        const timedOut = deadline.aborted && !opts.signal?.aborted;
+        if (timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+          const detail = timedOut ? `over ${totalTimeoutMs} ms in total` : String(code);
           throw new FetchRefusedError({ reason: 'timeout', detail, maxBytes, cause: err });
         }
         // Without an error code it is not the network but a bug, and stays one.
         if (typeof code !== 'string' || code === 'UND_ERR_INVALID_ARG') throw err;
         throw new FetchRefusedError({ reason: 'network', detail: code, maxBytes, retryable: !PERMANENT_CODES.has(code), cause: err });
+      } finally {
+        linked.dispose();
       }
     },
     async close() {

@@ -3,6 +3,7 @@
  * AbortSignal, and downloads that stop reading past a size limit.
  */
 import { fetch, request, type Dispatcher, type FormData } from 'undici';
+import { withLinkedSignal } from '../../src/linked-signal.js';
 
 export interface HttpOptions {
   dispatcher?: Dispatcher;
@@ -16,24 +17,23 @@ export interface HttpResponse {
   text: string;
 }
 
-function signalWithTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
 
 export async function httpJson(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string | FormData; signal?: AbortSignal },
   options: HttpOptions,
 ): Promise<HttpResponse> {
-  const res = await request(url, {
-    method: init.method as Dispatcher.HttpMethod,
-    headers: init.headers,
-    body: init.body as string | undefined,
-    signal: signalWithTimeout(init.signal, options.timeoutMs),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  // The caller's signal (a worker's shutdown) and the timeout, unhooked when the answer is read (src/linked-signal.ts).
+  const { res, text } = await withLinkedSignal(init.signal, options.timeoutMs, async (signal) => {
+    const res = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body as string | undefined,
+      signal,
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
+    return { res, text: await res.body.text() };
   });
-  const text = await res.body.text();
   let body: unknown = undefined;
   if (text.length > 0) {
     try {
@@ -58,9 +58,13 @@ export async function downloadLimited(
   maxBytes: number,
   options: HttpOptions & { headers?: Record<string, string>; signal?: AbortSignal },
 ): Promise<{ bytes: Uint8Array; contentType: string | undefined }> {
+  return withLinkedSignal(options.signal, options.timeoutMs, (signal) => readLimited(url, maxBytes, options, signal));
+}
+
+async function readLimited(url: string, maxBytes: number, options: HttpOptions & { headers?: Record<string, string> }, signal: AbortSignal): Promise<{ bytes: Uint8Array; contentType: string | undefined }> {
   const res = await fetch(url, {
     headers: options.headers,
-    signal: signalWithTimeout(options.signal, options.timeoutMs),
+    signal,
     redirect: 'follow',
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });

@@ -7,6 +7,7 @@ import { PlatformError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { CallPacer, ChatPlatform, KeyValueStore, PlatformDirectory, PlatformFileDownloader } from '../../src/ports.js';
 import { createSlackPlatform } from './platform.js';
+import { LruMap } from '../../src/lru-map.js';
 
 const keyOf = (q: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }) =>
   q.isEnterpriseInstall && q.enterpriseId ? `slack:install:E:${q.enterpriseId}` : `slack:install:T:${q.teamId ?? ''}`;
@@ -45,10 +46,13 @@ export interface SlackDirectoryOptions {
   /** Paces every workspace's calls under Slack's limits. */
   pacer?: CallPacer;
   historyPerMinute?: number;
+  /** Workspaces whose platform objects are kept ready (least recently used forgotten); default 1,000. */
+  maxCached?: number;
 }
 
 export function createSlackPlatformDirectory(options: SlackDirectoryOptions): PlatformDirectory {
-  const cache = new Map<string, { token: string; platform: ChatPlatform }>();
+  // Bounded: a worker of a many-workspace install must not keep every workspace it ever served.
+  const cache = new LruMap<string, { token: string; platform: ChatPlatform }>(options.maxCached ?? 1000);
   return {
     async forWorkspace(workspace) {
       const teamId = workspace.workspaceId;

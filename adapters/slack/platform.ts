@@ -121,12 +121,13 @@ const slackMessage = (view: MessageView) => renderSlackMessage(localizeView(view
 
 export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform {
   const { token, apiUrl, teamId } = options;
-  const logger = slackLogger(options.logger);
   // The hot path (posts, edits, uploads) goes through ./web-api-call.ts; the rest through the
   // WebClient, on undici underneath (./transport.ts): the WHATWG fetch was a job's largest CPU cost.
+  // The WebClient is made on first use: a worker following thousands of workspaces keeps one
+  // platform each, and most of them never need more than the hot path.
   const api = createSlackWebApi({ token, apiUrl });
-  const fetch = slackFetch();
-  const client = new WebClient(token, { slackApiUrl: apiUrl, logger, fetch, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } });
+  let webClient: WebClient | undefined;
+  const client = () => (webClient ??= new WebClient(token, { slackApiUrl: apiUrl, logger: slackLogger(options.logger), fetch: slackFetch(), retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } }));
   const ref = (channelId: string, ts: string, threadId?: string): MessageRef => ({ platform: 'slack', workspaceId: teamId, channelId, messageId: ts, ...(threadId ? { threadId } : {}) });
   const readable = new Map<string, { ok: boolean; at: number }>();
   const workspace = { platform: 'slack' as const, workspaceId: teamId };
@@ -162,7 +163,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     let cursor: string | undefined;
     for (let page = 0; page < MEMBERS_MAX_PAGES; page++) {
       await pace('conversations.members');
-      const res = ConversationMembers.parse(await client.conversations.members({ channel, limit: MEMBERS_PAGE, ...(cursor ? { cursor } : {}) }));
+      const res = ConversationMembers.parse(await client().conversations.members({ channel, limit: MEMBERS_PAGE, ...(cursor ? { cursor } : {}) }));
       // Stop at the first page that has the user: no need to list a big channel to the end.
       if (res.members.includes(userId)) return true;
       cursor = res.response_metadata?.next_cursor || undefined;
@@ -173,10 +174,10 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
 
   async function canRead(channel: string, userId: string): Promise<boolean> {
     await pace('conversations.info');
-    const info = ConversationInfo.parse(await client.conversations.info({ channel }));
+    const info = ConversationInfo.parse(await client().conversations.info({ channel }));
     if (info.channel.is_channel && !info.channel.is_private) {
       await pace('users.info');
-      const user = UserGuest.parse(await client.users.info({ user: userId })).user;
+      const user = UserGuest.parse(await client().users.info({ user: userId })).user;
       if (!user?.is_restricted && !user?.is_ultra_restricted) return true;
     }
     return isMember(channel, userId);
@@ -184,13 +185,13 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
 
   async function findMessage(channel: string, ts: string): Promise<HistoryMessage | undefined> {
     await pace('conversations.history');
-    const history = (await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+    const history = (await client().conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as WebAPICallResult & { messages?: HistoryMessage[] };
     const top = history.messages?.find((m) => m.ts === ts);
     if (top) return top;
     // Not at the top level: a thread reply, which only conversations.replies returns. Its answer
     // always starts with the thread's parent, so the reply itself (oldest = latest = ts) is second.
     await pace('conversations.replies');
-    const replies = (await client.conversations.replies({ channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 2 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+    const replies = (await client().conversations.replies({ channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 2 })) as WebAPICallResult & { messages?: HistoryMessage[] };
     return replies.messages?.find((m) => m.ts === ts);
   }
 
@@ -270,7 +271,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
       if (!to.threadId) return undefined;
       try {
         await pace('conversations.replies');
-        const res = (await client.conversations.replies({ channel: to.channelId, ts: to.threadId, oldest: (sinceMs / 1000 - 1).toFixed(6), limit: 100 })) as WebAPICallResult & { messages?: HistoryMessage[] };
+        const res = (await client().conversations.replies({ channel: to.channelId, ts: to.threadId, oldest: (sinceMs / 1000 - 1).toFixed(6), limit: 100 })) as WebAPICallResult & { messages?: HistoryMessage[] };
         for (const m of res.messages ?? []) {
           const file = (m.files ?? []).find((f) => f.name === name && f.id);
           if (file) return { message: ref(to.channelId, m.ts, to.threadId), media: { url: filePrivateUrl(apiUrl, teamId, file.id!, name), source: 'slack' as const, fileId: file.id!, name } };
@@ -316,7 +317,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async delete(message: MessageRef) {
       try {
         await pace('chat.delete');
-        await client.chat.delete({ channel: message.channelId, ts: message.messageId });
+        await client().chat.delete({ channel: message.channelId, ts: message.messageId });
       } catch (err) {
         throw toPlatformError(err, 'chat.delete', message.channelId);
       }
@@ -326,11 +327,11 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         // A user id as the channel posts in the app's DM with that user (chat:write is enough); the answer names the DM.
         await pace('chat.postMessage', userId);
         await spaceSentPost(userId);
-        const res = await client.chat.postMessage({ channel: userId, ...slackMessage(view), unfurl_links: false, unfurl_media: false });
+        const res = await client().chat.postMessage({ channel: userId, ...slackMessage(view), unfurl_links: false, unfurl_media: false });
         if (files && files.length > 0 && res.channel) {
           for (let i = 0; i < files.length; i++) await pace('files.getUploadURLExternal');
           await pace('files.completeUploadExternal');
-          await client.filesUploadV2({ channel_id: res.channel, file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name })) } as Parameters<WebClient['filesUploadV2']>[0]);
+          await client().filesUploadV2({ channel_id: res.channel, file_uploads: files.map((f) => ({ file: Buffer.from(f.bytes), filename: f.name })) } as Parameters<WebClient['filesUploadV2']>[0]);
         }
       } catch (err) {
         throw toPlatformError(err, 'chat.postMessage (DM)');
@@ -354,7 +355,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     async postEphemeral(to: ConversationRef, userId: string, view: MessageView) {
       try {
         await pace('chat.postEphemeral');
-        await client.chat.postEphemeral({ channel: to.channelId, user: userId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
+        await client().chat.postEphemeral({ channel: to.channelId, user: userId, ...slackMessage(view), ...(to.threadId ? { thread_ts: to.threadId } : {}) });
       } catch (err) {
         throw toPlatformError(err, 'chat.postEphemeral', to.channelId);
       }

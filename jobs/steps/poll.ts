@@ -47,7 +47,12 @@ export async function poll(turn: Turn): Promise<StepResult> {
   const extra = { ...(percent !== undefined ? { percent, estimated } : {}), ...(eta ? { etaSeconds: eta } : {}) };
   await turn.show(preview ? { phase: 'preview', previewUrl: preview, ...extra } : running.length > 0 ? { phase: 'running', ...extra } : { phase: 'queued', ...extra });
   turn.handle.note({ polls: turn.job.polls + 1, retries: 0 });
-  return { kind: 'wait', ms: nextPollDelayMs(avg, turn.job.polls, elapsed, turn.scale) };
+  return { kind: 'wait', ms: nextPollDelayMs(avg, turn.job.polls, elapsed, turn.scale, { webhooks: callsBack(turn) }) };
+}
+
+/** The job was submitted with a webhook: the provider calls back when it ends (./submit.ts). */
+export function callsBack(turn: Turn): boolean {
+  return turn.deps.webhookUrl !== undefined && turn.provider().capabilities.webhooks === true;
 }
 
 function isTerminal(s: ProviderStatus): boolean {

@@ -10,8 +10,10 @@ import { isImageMime, isVideoMime, type MediaFile, type MediaRef } from '../../s
 import type { ProviderSubmitRequest } from '../../src/ports.js';
 import { isRetryableFetch, submitOutcomeUnknown } from '../classify-error.js';
 import { firstPollDelayMs } from '../poll-schedule.js';
+import { callsBack } from './poll.js';
 import { reconcileSubmit } from './reconcile.js';
 import type { StepResult, Turn } from './turn.js';
+import { withLinkedSignal } from '../../src/linked-signal.js';
 
 /** A parked job is woken when a slot frees; this is only the safety net if that wake is lost. */
 export const PARK_MS = 10 * 60_000;
@@ -98,8 +100,8 @@ export async function submit(turn: Turn): Promise<StepResult> {
     await turn.handle.save({ submitting: { index, startedAt: previous?.startedAt ?? sentAt, lastAttemptAt: sentAt, attempts: (previous?.attempts ?? 0) + 1, listings: 0 } });
     await runtime.state.submitting(provider.id, job.id, sentAt);
     try {
-      const signal = AbortSignal.any([runtime.stopping, AbortSignal.timeout(submitTimeout)]);
-      const operation = await provider.submit(request, { ...(await turn.providerCall()), signal });
+      const call = await turn.providerCall();
+      const operation = await withLinkedSignal(runtime.stopping, submitTimeout, (signal) => provider.submit(request, { ...call, signal }));
       await accept(turn, operation);
     } catch (err) {
       if (submitOutcomeUnknown(err)) {
@@ -122,7 +124,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
   turn.handle.note({ step: 'poll', polls: 0, retries: 0 });
   const avg = model?.averageSeconds;
   await turn.show({ phase: 'queued', ...(avg !== undefined ? { etaSeconds: avg } : {}) });
-  return { kind: 'wait', ms: firstPollDelayMs(avg, turn.scale) };
+  return { kind: 'wait', ms: firstPollDelayMs(avg, turn.scale, { webhooks: callsBack(turn) }) };
 }
 
 /** The operation is ours: claimed in Redis (webhooks and reconciliation), then saved. */
@@ -140,7 +142,7 @@ async function accept(turn: Turn, operation: GenerationJob['operations'][number]
 function submitRequest(job: GenerationJob, index: number, outputs: number, turn: Turn): ProviderSubmitRequest {
   const { inputs: _neutral, count: _count, ...rest } = job.request;
   const inputs = job.request.inputs.map((input, i) => ({ role: input.role, url: job.uploadedInputs?.[i] ?? input.media.url }));
-  const hook = turn.deps.webhookUrl && turn.provider().capabilities.webhooks ? { webhookUrl: turn.deps.webhookUrl(job.id) } : {};
+  const hook = callsBack(turn) ? { webhookUrl: turn.deps.webhookUrl!(job.id) } : {};
   return { ...rest, inputs, index, outputs, ...hook };
 }
 

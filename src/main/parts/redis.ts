@@ -1,5 +1,5 @@
 /** Redis: the configured one, the default address, or (local mode only) a private embedded one. */
-import { createRedisConnection, type RedisClient } from '../../../jobs/redis-connection.js';
+import { createRedisConnection, type RedisClient, type RedisTarget } from '../../../jobs/redis-connection.js';
 import type { Config } from '../../config.js';
 import { redisAnswers, startEmbeddedRedis } from '../embedded-redis.js';
 import type { Closers } from './closers.js';
@@ -14,16 +14,24 @@ export interface RedisParts {
   note: string;
 }
 
+/** The command connection and BullMQ's blocking one, to the same target, closed together. */
+function connect(target: RedisTarget | string, prefix: string, note: string, closers: Closers): RedisParts {
+  const redis = createRedisConnection(target, { name: 'genbot' });
+  const bullConnection = createRedisConnection(target, { forWorker: true, name: 'genbot-worker' });
+  closers.add('redis', async () => {
+    redis.disconnect();
+    bullConnection.disconnect();
+  });
+  return { redis, bullConnection, prefix, note };
+}
+
 export async function connectRedis(config: Config, closers: Closers): Promise<RedisParts> {
   if (config.redisClusterNodes) {
-    const target = { clusterNodes: config.redisClusterNodes };
-    const redis = createRedisConnection(target, { name: 'genbot' });
-    const bullConnection = createRedisConnection(target, { forWorker: true, name: 'genbot-worker' });
-    closers.add('redis', async () => {
-      redis.disconnect();
-      bullConnection.disconnect();
-    });
-    return { redis, bullConnection, prefix: config.REDIS_PREFIX, note: `Redis Cluster (${config.redisClusterNodes.join(', ')})` };
+    return connect({ clusterNodes: config.redisClusterNodes }, config.REDIS_PREFIX, `Redis Cluster (${config.redisClusterNodes.join(', ')})`, closers);
+  }
+  if (config.redisSentinel) {
+    const { nodes, master } = config.redisSentinel;
+    return connect({ sentinel: config.redisSentinel }, config.REDIS_PREFIX, `Redis Sentinel master "${master}" (${nodes.join(', ')})`, closers);
   }
   let url = config.REDIS_URL ?? 'redis://127.0.0.1:6379';
   let note = url.replace(/\/\/[^@]*@/, '//***@');
@@ -34,11 +42,5 @@ export async function connectRedis(config: Config, closers: Closers): Promise<Re
     url = embedded.url;
     note = `embedded redis-server (${embedded.url}, data in ./data/redis)`;
   }
-  const redis = createRedisConnection(url, { name: 'genbot' });
-  const bullConnection = createRedisConnection(url, { forWorker: true, name: 'genbot-worker' });
-  closers.add('redis', async () => {
-    redis.disconnect();
-    bullConnection.disconnect();
-  });
-  return { redis, bullConnection, prefix: config.REDIS_PREFIX, note };
+  return connect(url, config.REDIS_PREFIX, note, closers);
 }
