@@ -101,6 +101,6 @@ export async function benchWaiting(options: { jobs: number; jobSeconds: number; 
 /** Safety-net polls of a job that takes `seconds` when its callback arrives (jobs/poll-schedule.ts): the looks before it ends. */
 function safetyNetPolls(seconds: number): number {
   const first = Math.max(60, MODEL_AVERAGE_S * 1.5);
-  const every = Math.max(60, MODEL_AVERAGE_S / 2);
+  const every = Math.max(120, MODEL_AVERAGE_S);
   return seconds <= first ? 0 : 1 + Math.floor((seconds - first) / every);
 }

@@ -7,13 +7,14 @@
  * simulator.
  *
  * With webhooks (PUBLIC_URL, a provider that calls back) completion wakes the job at once, so polls
- * are only the safety net for a lost callback: the first at 1.5 × the average, then every half
- * average, at least a minute apart and at most five. A worker following 10,000 jobs of five
- * minutes then makes a few polls per job instead of twenty (docs/BENCHMARKS.md, "Waiting at
- * scale"); a lost callback costs at most that interval of delay.
+ * are only the safety net for a lost callback: the first at 1.5 × the average (at least a
+ * minute), then every average, at least two minutes apart and at most five. A worker following
+ * 10,000 jobs of five minutes then makes two polls per job instead of twenty (docs/BENCHMARKS.md,
+ * "Waiting at scale"); a lost callback costs at most that interval of delay.
  */
 const DEFAULT_AVERAGE_S = 30;
-const SAFETY_NET_MIN_MS = 60_000;
+const SAFETY_NET_FIRST_MIN_MS = 60_000;
+const SAFETY_NET_MIN_MS = 120_000;
 const SAFETY_NET_MAX_MS = 300_000;
 
 export interface PollOptions {
@@ -23,13 +24,13 @@ export interface PollOptions {
 
 export function firstPollDelayMs(averageSeconds: number | undefined, scale = 1, options: PollOptions = {}): number {
   const avg = (averageSeconds ?? DEFAULT_AVERAGE_S) * 1000;
-  if (options.webhooks) return Math.round(Math.min(900_000, Math.max(SAFETY_NET_MIN_MS, avg * 1.5)) * scale);
+  if (options.webhooks) return Math.round(Math.min(900_000, Math.max(SAFETY_NET_FIRST_MIN_MS, avg * 1.5)) * scale);
   return Math.round(Math.min(600_000, Math.max(1_000, avg * 0.85)) * scale);
 }
 
 export function nextPollDelayMs(averageSeconds: number | undefined, _polls: number, elapsedMs: number, scale = 1, options: PollOptions = {}): number {
   const avg = (averageSeconds ?? DEFAULT_AVERAGE_S) * 1000;
-  if (options.webhooks) return Math.round(Math.min(SAFETY_NET_MAX_MS, Math.max(SAFETY_NET_MIN_MS, avg / 2)) * scale);
+  if (options.webhooks) return Math.round(Math.min(SAFETY_NET_MAX_MS, Math.max(SAFETY_NET_MIN_MS, avg)) * scale);
   const base = Math.min(30_000, Math.max(2_000, avg / 10));
   const overdue = elapsedMs > 1.5 * avg ? Math.min(4, 1 + (elapsedMs - 1.5 * avg) / avg) : 1;
   return Math.round(Math.min(60_000, base * overdue) * scale);

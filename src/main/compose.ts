@@ -12,11 +12,9 @@ import type { Logger } from '../logger.js';
 import { renderBanner } from './banner.js';
 import { Closers } from './parts/closers.js';
 import { createHttp } from './parts/http.js';
-import { startIngress } from './parts/ingress.js';
 import { auditSecrets } from './parts/secret-audit.js';
 import type { ProviderParts } from './parts/providers.js';
 import { createShared } from './parts/shared.js';
-import { startWorkerRole } from './parts/worker-role.js';
 
 export interface RunningBot {
   /** Base URL of the HTTP server. */
@@ -48,9 +46,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const shared = await createShared(config, logger, closers, options.simulatorMsPerSecond);
     await auditSecrets(shared);
     const http = createHttp(shared, closers);
-    const ingress = config.BOT_ROLE !== 'worker' ? await startIngress(shared, http, closers) : undefined;
+    // Each role's part is loaded only by the processes that run it: a worker never loads Bolt's
+    // receiver, the gateway client or the playground (~40 MB of RSS, docs/BENCHMARKS.md).
+    const ingress = config.BOT_ROLE !== 'worker' ? await (await import('./parts/ingress.js')).startIngress(shared, http, closers) : undefined;
     const url = await http.listen();
-    if (config.BOT_ROLE !== 'ingress') await startWorkerRole(shared, closers);
+    if (config.BOT_ROLE !== 'ingress') await (await import('./parts/worker-role.js')).startWorkerRole(shared, closers);
 
     if (options.banner !== false) {
       const web = ingress?.web;

@@ -23,16 +23,17 @@ describe('poll schedule', () => {
     expect(pollsBefore(72, 72, false)).toBe(2);
   });
 
-  it('with webhooks, the first look waits 1.5 × the average and the next ones a minute or more: a lost callback is caught, a five-minute job costs four looks, not twenty', () => {
+  it('with webhooks, the first look waits 1.5 × the average and the next ones two minutes or more: a lost callback is caught, a five-minute job costs two looks, not twenty', () => {
     expect(firstPollDelayMs(72, 1, { webhooks: true })).toBe(108_000);
-    expect(nextPollDelayMs(72, 1, 108_000, 1, { webhooks: true })).toBe(60_000);
+    expect(firstPollDelayMs(7, 1, { webhooks: true })).toBe(60_000);
+    expect(nextPollDelayMs(72, 1, 108_000, 1, { webhooks: true })).toBe(120_000);
     expect(nextPollDelayMs(1_000, 1, 2_000_000, 1, { webhooks: true })).toBe(300_000);
-    expect(pollsBefore(300, 72, true)).toBe(4);
+    expect(pollsBefore(300, 72, true)).toBe(2);
     expect(pollsBefore(300, 72, false)).toBeGreaterThan(15);
   });
 
   it('scales with the deployment’s time scale (tests and the simulator)', () => {
     expect(firstPollDelayMs(72, 0.01, { webhooks: true })).toBe(1_080);
-    expect(nextPollDelayMs(72, 1, 0, 0.01, { webhooks: true })).toBe(600);
+    expect(nextPollDelayMs(72, 1, 0, 0.01, { webhooks: true })).toBe(1_200);
   });
 });
