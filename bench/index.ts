@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures that matter, each beside a baseline measured in the same run (these
  * machines are noisy), printed as one table. Bounded: the default run stays under 10 minutes on 2
- * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only=ack,pipeline` runs a subset.
+ * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only=ack,pipeline` runs a subset (parser, budget, pipeline, ack, busy, sweep, scale, waiting).
  * Copy the table to docs/BENCHMARKS.md with the date, the machine and the command.
  */
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { benchBusy } from './busy.js';
 import { fmt, table, type Row } from './lib.js';
 import { benchPipeline } from './pipeline.js';
 import { benchScale } from './scale.js';
+import { benchSweep } from './sweep.js';
 import { benchWaiting } from './waiting.js';
 import { setBotNodeArgs } from './worker-process.js';
 
@@ -79,6 +80,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) })],
   ['ack', () => benchAck({ seconds: 8 })],
   ['busy', () => benchBusy({ jobs: busyJobs })],
+  ['sweep', () => benchSweep({ jobs: 10_000 })],
   ['scale', () => benchScale({ jobs: scaleJobs, workers: scaleWorkers, cluster: scaleCluster })],
   // Only with --long (or --only=waiting): 10,000 jobs of 5 minutes; --waiting-jobs / --waiting-seconds size a quicker look.
   ['waiting', () => benchWaiting({ jobs: waitingJobs, jobSeconds: waitingSeconds, webhooks: !args.includes('--polling') })],
