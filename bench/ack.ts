@@ -98,7 +98,15 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   }
   await waitUntil(async () => (await admin.scard('ackbench:gen:active:slack:T1')) >= 100 && (await admin.zcard('ackbench:gen:line:slack:T1')) + (await admin.scard('ackbench:gen:running:slack:T1')) >= 100, 60_000, '100 jobs in flight');
   await sleep(2000);
+  // The bot's event-loop delay over the loaded runs (prom-client resets its histogram on each scrape).
+  const lag = async () => {
+    const text = await (await fetch(`${botUrl}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^genbot_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+    return { p99: read('p99'), max: read('max') };
+  };
+  await lag();
   for (const rate of [50, 200]) results.push(await measure('bot, 100 jobs in flight', botUrl, rate));
+  const loadedLag = await lag();
 
   const bareAt = (rate: number) => results.find((r) => r.label.startsWith('bare') && r.rate === rate)!;
   for (const r of results) {
@@ -113,6 +121,7 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
     });
   }
 
+  rows.push({ figure: 'ack: the bot’s event-loop delay during the 100-jobs runs, p99 / max (ms)', value: `${fmt(loadedLag.p99)} / ${fmt(loadedLag.max)}`, baseline: 'prom-client’s monitorEventLoopDelay (10 ms resolution)' });
   admin.disconnect();
   for (const child of [bare, bot]) {
     const exited = new Promise((r) => child.once('exit', r));
