@@ -40,6 +40,7 @@ import {
 } from './parse.js';
 import { renderSlackMessage } from './render.js';
 import { collector, directVia, ephemeralVia, privateVia, withForm } from './responders.js';
+import { slackFetch } from './transport.js';
 
 /**
  * The scopes the code uses, and no more (manifest.yml lists the same). users:read: users.info for
@@ -124,7 +125,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const app = new App({
     receiver,
     logger,
-    clientOptions: { ...clientOptions, retryConfig: { retries: 2 } },
+    // The listeners' client moves its bytes over undici too (./transport.ts), as the workers' does.
+    clientOptions: { ...clientOptions, fetch: slackFetch(), retryConfig: { retries: 2 } },
     ...(options.botToken ? { token: options.botToken } : {}),
   });
 
