@@ -2,9 +2,10 @@
  * ioredis connections: a single Redis (`redis://…`), a Redis Cluster (`redis+cluster://host:port,
  * host:port`, or REDIS_CLUSTER_NODES), or a master found through Redis Sentinel
  * (`redis+sentinel://host:port,host:port/master`, or REDIS_SENTINELS): ioredis asks the sentinels
- * for the master and asks again after a failover, so every connection follows the promoted replica. BullMQ workers need maxRetriesPerRequest null (blocking
- * commands). On a cluster every key of the bot carries the prefix's hash tag (`{genbot}`), so each
- * Lua script and MULTI touches one slot (src/config.ts refuses a cluster without one).
+ * for the master and asks again after a failover, so every connection follows the promoted
+ * replica. BullMQ workers need maxRetriesPerRequest null (blocking commands). On a cluster every
+ * key of the bot carries the prefix's hash tag (`{genbot}`), so each Lua script and MULTI touches
+ * one slot (src/config.ts refuses a cluster without one).
  */
 import { Cluster, Redis } from 'ioredis';
 
