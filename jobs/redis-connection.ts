@@ -17,6 +17,8 @@ export interface RedisTarget {
   url?: string;
   /** host:port of cluster nodes (any few; the rest are discovered). */
   clusterNodes?: string[];
+  /** The cluster's password and TLS, for every node (`redis+cluster://:password@…`, `rediss+cluster://…`). */
+  clusterAuth?: { password?: string; tls?: boolean };
   /** host:port of sentinels, the master's name, and the master's password if it has one. */
   sentinel?: { nodes: string[]; master: string; password?: string };
 }
@@ -38,7 +40,8 @@ export function createRedisConnection(target: RedisTarget | string, options: { f
     ...(options.name ? { connectionName: options.name } : {}),
   };
   if (t.clusterNodes && t.clusterNodes.length > 0) {
-    return new Cluster(t.clusterNodes.map(hostPort), { redisOptions: common, enableReadyCheck: true });
+    const auth = { ...(t.clusterAuth?.password ? { password: t.clusterAuth.password } : {}), ...(t.clusterAuth?.tls ? { tls: {} } : {}) };
+    return new Cluster(t.clusterNodes.map(hostPort), { redisOptions: { ...common, ...auth }, enableReadyCheck: true });
   }
   if (t.sentinel) {
     return new Redis({ ...common, sentinels: t.sentinel.nodes.map(hostPort), name: t.sentinel.master, ...(t.sentinel.password ? { password: t.sentinel.password } : {}) });

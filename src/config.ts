@@ -83,7 +83,7 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl('https://bot.example.com'),
   REDIS_URL: optionalString.pipe(
-    z.string().regex(/^(rediss?|redis\+cluster|redis\+sentinel):\/\/\S+$/, { message: 'must be a redis://, rediss://, redis+cluster://host:port,host:port or redis+sentinel://host:port,host:port/master URL, for example redis://127.0.0.1:6379' }).optional(),
+    z.string().regex(/^(rediss?|rediss?\+cluster|redis\+sentinel):\/\/\S+$/, { message: 'must be a redis://, rediss://, redis+cluster://host:port,host:port (rediss+cluster:// for TLS) or redis+sentinel://host:port,host:port/master URL, for example redis://127.0.0.1:6379' }).optional(),
   ),
   /** Redis Cluster seed nodes, comma-separated host:port (the same as REDIS_URL=redis+cluster://…). */
   REDIS_CLUSTER_NODES: optionalString.transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean))),
@@ -150,8 +150,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & {
   /** True when no platform token is configured: the bot starts the local playground. */
   localMode: boolean;
-  /** Redis Cluster seed nodes, from REDIS_CLUSTER_NODES or a redis+cluster:// REDIS_URL. */
-  redisClusterNodes?: string[];
+  /** Redis Cluster seed nodes, from REDIS_CLUSTER_NODES or a redis+cluster:// REDIS_URL (which may carry a password, and TLS as rediss+cluster://). */
+  redisCluster?: { nodes: string[]; password?: string; tls?: boolean };
   /** Redis behind Sentinel, from REDIS_SENTINELS or a redis+sentinel:// REDIS_URL (its password is the master's). */
   redisSentinel?: { nodes: string[]; master: string; password?: string };
 };
@@ -197,7 +197,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (has('SLACK_CLIENT_ID') && !has('BOT_ENCRYPTION_KEY')) {
     problems.push("BOT_ENCRYPTION_KEY: required to store workspaces' bot tokens encrypted (generate one with `openssl rand -hex 32`)");
   }
-  const cluster = has('REDIS_CLUSTER_NODES') || raw('REDIS_URL').startsWith('redis+cluster://');
+  const clusterUrl = /^rediss?\+cluster:\/\//.test(raw('REDIS_URL')) ? parseClusterUrl(raw('REDIS_URL')) : undefined;
+  const cluster = has('REDIS_CLUSTER_NODES') || clusterUrl !== undefined;
+  if (clusterUrl === null) problems.push('REDIS_URL: a Cluster URL is redis+cluster://[:password@]host:port[,host:port] (rediss+cluster:// for TLS), for example redis+cluster://10.0.0.5:7000,10.0.0.6:7000');
   if (cluster && !/\{[^}]+\}/.test(raw('REDIS_PREFIX'))) {
     problems.push('REDIS_PREFIX: on Redis Cluster it must contain a hash tag so all of the bot\'s keys share one slot, for example {genbot}');
   }
@@ -214,9 +216,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (sentinelUrl === null) problems.push('REDIS_URL: a Sentinel URL is redis+sentinel://[:password@]host:port[,host:port]/master, for example redis+sentinel://10.0.0.5:26379/mymaster');
   const c = result.success ? result.data : undefined;
   if (problems.length > 0 || !c) throw new ConfigError(problems);
-  const clusterNodes = c.REDIS_CLUSTER_NODES ?? (c.REDIS_URL?.startsWith('redis+cluster://') ? c.REDIS_URL.slice('redis+cluster://'.length).split(',').filter(Boolean) : undefined);
+  const redisCluster = c.REDIS_CLUSTER_NODES ? { nodes: c.REDIS_CLUSTER_NODES } : (clusterUrl ?? undefined);
   const sentinel = c.REDIS_SENTINELS ? { nodes: c.REDIS_SENTINELS, master: c.REDIS_SENTINEL_MASTER } : (sentinelUrl ?? undefined);
-  return { ...c, ...(clusterNodes ? { redisClusterNodes: clusterNodes } : {}), ...(sentinel ? { redisSentinel: sentinel } : {}), localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
+  return { ...c, ...(redisCluster ? { redisCluster } : {}), ...(sentinel ? { redisSentinel: sentinel } : {}), localMode: !c.SLACK_BOT_TOKEN && !c.SLACK_CLIENT_ID && !c.DISCORD_TOKEN };
 }
 
 /** `redis+sentinel://[:password@]host:port,host:port/master` → its parts; null when malformed. */
@@ -227,4 +229,14 @@ function parseSentinelUrl(url: string): { nodes: string[]; master: string; passw
   if (nodes.length === 0) return null;
   const password = m[1] ? decodeURIComponent(m[1].replace(/^[^:]*:/, '')) : undefined;
   return { nodes, master: decodeURIComponent(m[3]!), ...(password ? { password } : {}) };
+}
+
+/** `redis+cluster://[:password@]host:port,host:port` (`rediss+cluster://` for TLS) → its parts; null when malformed. */
+function parseClusterUrl(url: string): { nodes: string[]; password?: string; tls?: boolean } | null {
+  const m = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/@]+)\/?$/.exec(url);
+  if (!m) return null;
+  const nodes = m[3]!.split(',').map((n) => n.trim()).filter(Boolean);
+  if (nodes.length === 0 || !nodes.every((n) => /^[^:]+:\d+$/.test(n))) return null;
+  const password = m[2] ? decodeURIComponent(m[2].replace(/^[^:]*:/, '')) : undefined;
+  return { nodes, ...(password ? { password } : {}), ...(m[1] === 'rediss' ? { tls: true } : {}) };
 }

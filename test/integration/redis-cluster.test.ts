@@ -35,4 +35,29 @@ describe('Redis Cluster', () => {
     const all = await waitForMessage(bot, (m) => m.files.length > 0);
     expect(all.files[0]?.mimeType).toBe('image/png');
   }, 90_000);
+
+  it('reads a password (and TLS) from the URL, refuses a malformed one without echoing it, and runs jobs on a cluster that requires AUTH', async () => {
+    expect(loadConfig({ REDIS_URL: 'rediss+cluster://:s3cret@10.0.0.5:7000,10.0.0.6:7000', REDIS_PREFIX: '{gb}' }).redisCluster).toEqual({ nodes: ['10.0.0.5:7000', '10.0.0.6:7000'], password: 's3cret', tls: true });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.5:7000', REDIS_PREFIX: '{gb}' }).redisCluster).toEqual({ nodes: ['10.0.0.5:7000'] });
+    const malformed = (() => {
+      try {
+        loadConfig({ REDIS_URL: 'redis+cluster://:s3cret@10.0.0.5', REDIS_PREFIX: '{gb}' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(malformed?.message).toMatch(/redis\+cluster:\/\/\[:password@\]host:port/);
+    expect(malformed?.message).not.toContain('s3cret');
+
+    const locked = await startLocalCluster(3, { password: 'cluster-pass' });
+    const withAuth = await startLocalBot({ REDIS_URL: locked.url, REDIS_PREFIX: `{gba${Date.now()}}` });
+    try {
+      await send(withAuth, '/api/send', { text: '/generate a fox behind AUTH' });
+      const done = await waitForMessage(withAuth, (m) => progressLabel(m) === 'Done', 60_000);
+      expect(done).toBeTruthy();
+    } finally {
+      await withAuth.close();
+      await locked.stop();
+    }
+  }, 90_000);
 });

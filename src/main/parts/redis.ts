@@ -26,8 +26,10 @@ function connect(target: RedisTarget | string, prefix: string, note: string, clo
 }
 
 export async function connectRedis(config: Config, closers: Closers): Promise<RedisParts> {
-  if (config.redisClusterNodes) {
-    return connect({ clusterNodes: config.redisClusterNodes }, config.REDIS_PREFIX, `Redis Cluster (${config.redisClusterNodes.join(', ')})`, closers);
+  if (config.redisCluster) {
+    const { nodes, password, tls } = config.redisCluster;
+    const auth = { ...(password ? { password } : {}), ...(tls ? { tls } : {}) };
+    return connect({ clusterNodes: nodes, clusterAuth: auth }, config.REDIS_PREFIX, `Redis Cluster (${nodes.join(', ')}${tls ? ', TLS' : ''})`, closers);
   }
   if (config.redisSentinel) {
     const { nodes, master } = config.redisSentinel;
