@@ -13,7 +13,7 @@ import { startKreaSimulator, type KreaSimulator } from '../adapters/providers/kr
 import { createSettingsStore } from '../adapters/redis/stores.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
-import { startBot } from '../src/main/compose.js';
+import { startBot, type RunningBot } from '../src/main/compose.js';
 import type { WorkspaceRef } from '../src/model.js';
 import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID } from '../test/fakes/discord/server.js';
 import { FakeSlack, signSlackRequest } from '../test/fakes/slack/server.js';
@@ -83,6 +83,14 @@ function latencies(sim: KreaSimulator, atFor: (prompt: string) => { file?: numbe
   return { toFile, toFinalCard };
 }
 
+/** Tears a run down and reports it; delivered is the jobs whose file reached the thread. */
+async function finish(world: { close(): Promise<void> }, bot: RunningBot, fake: { stop(): Promise<void> }, result: Omit<BusyResult, 'delivered'>): Promise<BusyResult> {
+  await bot.close();
+  await fake.stop();
+  await world.close();
+  return { ...result, delivered: result.toFile.length };
+}
+
 /** "chat.postMessage 3, …": how many 429s each method or route got. */
 function countBy<T>(items: T[], key: (item: T) => string): string {
   const counts = new Map<string, number>();
@@ -131,21 +139,16 @@ export async function runBusySlack(o: BusyOptions): Promise<BusyResult> {
     const card = cards().find((m) => JSON.stringify(m).includes(prompt));
     return card && { file: uploadedInto(card.ts)?.at, edit: finalEdit(card.ts)?.at };
   });
-  const result: BusyResult = {
+  return finish(world, bot, fake, {
     limited: fake.rateLimits.limited.length,
     limitedBy: countBy(fake.rateLimits.limited, (l) => l.method),
     callsPerJob: (fake.calls.length + o.jobs) / o.jobs, // + the upload POST itself
     updatesPerJob: fake.callsTo('chat.update').length / o.jobs,
     toFile,
     toFinalCard,
-    delivered: toFile.length,
     seconds,
     ackMs,
-  };
-  await bot.close();
-  await fake.stop();
-  await world.close();
-  return result;
+  });
 }
 
 /**
@@ -190,21 +193,16 @@ export async function runBusyDiscord(o: BusyOptions): Promise<BusyResult> {
     return card && { file: uploadIn(fake.threads.get(card.id))?.at, edit: finalEdit(card.id)?.at };
   });
   const ackMs = [...sentAt].map(([id, at]) => (fake.callbackOf(id)?.at ?? NaN) - at).filter(Number.isFinite);
-  const result: BusyResult = {
+  return finish(world, bot, fake, {
     limited: fake.rateLimits.limited.length,
     limitedBy: countBy(fake.rateLimits.limited, (l) => l.route),
     callsPerJob: fake.calls.length / o.jobs,
     updatesPerJob: fake.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${CHANNEL_ID}/messages/`)).length / o.jobs,
     toFile,
     toFinalCard,
-    delivered: toFile.length,
     seconds,
     ackMs,
-  };
-  await bot.close();
-  await fake.stop();
-  await world.close();
-  return result;
+  });
 }
 
 export async function benchBusy(options: { jobs: number }): Promise<Row[]> {

@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { firstPollDelayMs, nextPollDelayMs } from '../jobs/poll-schedule.js';
 import { createGenerationQueue } from '../jobs/queue.js';
 import { FakeSlack } from '../test/fakes/slack/server.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
@@ -100,7 +101,8 @@ export async function benchWaiting(options: { jobs: number; jobSeconds: number; 
 
 /** Safety-net polls of a job that takes `seconds` when its callback arrives (jobs/poll-schedule.ts): the looks before it ends. */
 function safetyNetPolls(seconds: number): number {
-  const first = Math.max(60, MODEL_AVERAGE_S * 1.5);
-  const every = Math.max(120, MODEL_AVERAGE_S);
-  return seconds <= first ? 0 : 1 + Math.floor((seconds - first) / every);
+  let at = firstPollDelayMs(MODEL_AVERAGE_S, 1, { webhooks: true });
+  let polls = 0;
+  while (at < seconds * 1000) at += nextPollDelayMs(MODEL_AVERAGE_S, ++polls, at, 1, { webhooks: true });
+  return polls;
 }

@@ -7,7 +7,6 @@
  * Direct messages (workspace DM_WORKSPACE) have no guild and no threads: everything is posted in
  * the DM itself. A refusal (403) says which permissions the bot lacks in that channel.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { z } from 'zod';
@@ -22,6 +21,7 @@ import { attachmentMedia, DM_WORKSPACE, imagesOfMessage } from './parse.js';
 import { renderDiscordMessage } from './render.js';
 import { makeDiscordRequest } from './rest-request.js';
 import { readUploadLimit } from './upload-limits.js';
+import { paceCall } from '../../src/pace-call.js';
 
 const MIB = 1024 * 1024;
 /** Per-file upload limit by the guild's boost tier (premium_tier 0..3): 10 MiB, more with boosts. */
@@ -189,9 +189,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): ChatPlat
   async function pace(call: 'post' | 'edit', where: { workspaceId: string }, channel: string, opts: { maxWaitMs?: number; keep?: number; signal?: AbortSignal | undefined } = {}): Promise<void> {
     if (!options.pacer) return;
     const workspace = { platform: 'discord' as const, workspaceId: where.workspaceId };
-    const slot = await options.pacer.take(workspace, `discord:${call}:${channel}`, DISCORD_CHANNEL_RULE, { maxWaitMs: opts.maxWaitMs ?? IN_CALL_WAIT_MS, ...(opts.keep ? { keep: opts.keep } : {}) });
-    if (!slot.taken) throw new PlatformError('discord', 'rate_limited', `${call}: held back ${slot.waitMs} ms to stay under Discord's limit`, slot.waitMs);
-    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
+    await paceCall(options.pacer, workspace, `discord:${call}:${channel}`, DISCORD_CHANNEL_RULE, { maxWaitMs: opts.maxWaitMs ?? IN_CALL_WAIT_MS, keep: opts.keep, signal: opts.signal, what: call, why: "to stay under Discord's limit" });
   }
   const discordMessage = (view: MessageView) => renderDiscordMessage(localizeView(view, 'discord'));
   /** The bot's own user id (GET /users/@me once); asked again after a failure. */

@@ -6,8 +6,8 @@
  */
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { z } from 'zod';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PlatformError } from '../../src/errors.js';
+import { paceCall } from '../../src/pace-call.js';
 import { localizeView } from '../../src/hints.js';
 import type { Logger } from '../../src/logger.js';
 import { isImageMime, type ConversationRef, type MediaFile, type MediaRef, type MessageRef } from '../../src/model.js';
@@ -140,10 +140,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
    */
   async function pace(method: string, channel?: string, opts: { maxWaitMs?: number; keep?: number; signal?: AbortSignal | undefined } = {}): Promise<void> {
     if (!options.pacer) return;
-    const maxWaitMs = opts.maxWaitMs ?? IN_CALL_WAIT_MS;
-    const slot = await options.pacer.take(workspace, slackPaceCall(method, channel), ruleFor(method, channel), { maxWaitMs, ...(opts.keep ? { keep: opts.keep } : {}) });
-    if (!slot.taken) throw new PlatformError('slack', 'rate_limited', `${method}: held back ${slot.waitMs} ms to stay under Slack's limit`, slot.waitMs);
-    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, opts.signal ? { signal: opts.signal } : {});
+    await paceCall(options.pacer, workspace, slackPaceCall(method, channel), ruleFor(method, channel), { maxWaitMs: opts.maxWaitMs ?? IN_CALL_WAIT_MS, keep: opts.keep, signal: opts.signal, what: method, why: "to stay under Slack's limit" });
   }
 
   /**
@@ -154,9 +151,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
    */
   async function spaceSentPost(channel: string, signal?: AbortSignal): Promise<void> {
     if (!options.pacer) return;
-    const slot = await options.pacer.take(workspace, slackPostSentCall(channel), SLACK_POST_SENT_PER_CHANNEL, { maxWaitMs: SENT_GATE_WAIT_MS });
-    if (!slot.taken) throw new PlatformError('slack', 'rate_limited', `chat.postMessage: held back ${slot.waitMs} ms to space posts in ${channel}`, slot.waitMs);
-    if (slot.waitMs > 0) await sleep(slot.waitMs, undefined, signal ? { signal } : {});
+    await paceCall(options.pacer, workspace, slackPostSentCall(channel), SLACK_POST_SENT_PER_CHANNEL, { maxWaitMs: SENT_GATE_WAIT_MS, signal, what: 'chat.postMessage', why: `to space posts in ${channel}` });
   }
 
   async function isMember(channel: string, userId: string): Promise<boolean> {

@@ -13,9 +13,12 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 
-/** One pool for every Slack client of the process: connections are reused across workspaces. */
+/** A Slack that accepts the connection and then says nothing is an error after this long, not a hang. */
+const ANSWER_TIMEOUT_MS = 60_000;
+
 let sharedAgent: Agent | undefined;
-const agent = () => (sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 }));
+/** One pool for every Slack call of the process (the WebClient's and ./web-api-call.ts's): connections are reused across workspaces. */
+export const slackAgent = (): Agent => (sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS }));
 
 class SlackAnswerHeaders {
   constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
@@ -59,7 +62,7 @@ class SlackAnswer {
 }
 
 /** A `fetch` for `new WebClient(token, { fetch })`. */
-export function slackFetch(dispatcher: Dispatcher = agent()): typeof fetch {
+export function slackFetch(dispatcher: Dispatcher = slackAgent()): typeof fetch {
   const call = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let headers = init.headers as Record<string, string> | undefined;

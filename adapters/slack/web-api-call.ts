@@ -15,7 +15,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@slack/web-api';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { slackAgent } from './transport.js';
 
 export interface SlackCallOptions {
   /** Tries after the first (the WebClient's retryConfig.retries). */
@@ -46,11 +47,6 @@ export class SlackCallError extends Error {
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
-/** A Slack that accepts the connection and then says nothing is an error after this long, not a hang. */
-const ANSWER_TIMEOUT_MS = 60_000;
-
-let sharedAgent: Agent | undefined;
-const agent = () => (sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS }));
 
 /** The WebClient's encoding: strings, numbers and booleans as they are, anything else as JSON; undefined left out. */
 export function formEncode(args: Record<string, unknown>): string {
@@ -73,7 +69,7 @@ export interface SlackWebApi {
 
 export function createSlackWebApi(options: { token: string; apiUrl: string; dispatcher?: Dispatcher }): SlackWebApi {
   const base = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
-  const dispatcher = options.dispatcher ?? agent();
+  const dispatcher = options.dispatcher ?? slackAgent();
   const authorization = `Bearer ${options.token}`;
 
   /** One HTTP exchange; what may be tried again throws a retryable error, the rest a final one. */

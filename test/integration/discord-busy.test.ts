@@ -20,11 +20,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSettingsStore } from '../../adapters/redis/stores.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
-import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, type FakeMessage } from '../fakes/discord/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startDiscordTestBot } from '../helpers/platform-bot.js';
 
 const JOBS = 14;
 const USERS = ['200000000000000041', '200000000000000042', '200000000000000043'];
@@ -42,13 +42,7 @@ beforeAll(async () => {
   redis = new Redis(testRedisUrl());
   // An admin raised the server's limit: the burst runs at once.
   await createSettingsStore({ redis, prefix, logger: silentLogger() }).update({ platform: 'discord', workspaceId: GUILD_ID }, { maxConcurrentJobs: 50 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent',
-    DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
-  await fake.connected();
+  bot = await startDiscordTestBot(fake, sim, { prefix });
 }, 30_000);
 
 afterAll(async () => {

@@ -14,15 +14,15 @@ import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers
 import { createRoutes } from '../../commands/routes.js';
 import { parseCommandOptions } from '../../src/command-args.js';
 import { parseCommandText } from '../../src/command-text.js';
-import { loadConfig } from '../../src/config.js';
 import { createDispatcher } from '../../src/dispatcher.js';
 import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { systemClock } from '../../src/ports.js';
 import { APP_ID, BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, MANAGE_GUILD_BITS, nextSnowflake, type FakeMessage } from '../fakes/discord/server.js';
 import { directoryOf, MemoryCredentials, MemoryIndex, MemoryQueue, MemorySettings, staticCatalog } from '../helpers/memory-services.js';
-import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { uniquePrefix } from '../helpers/redis-url.js';
 import { platformFiles } from '../helpers/platform-files.js';
+import { startDiscordTestBot } from '../helpers/platform-bot.js';
 
 const ALICE = '200000000000000031';
 const BOB = '200000000000000032';
@@ -56,13 +56,7 @@ beforeAll(async () => {
   fake.members.set(ALICE, []);
   fake.members.set(BOB, []);
   sim = await startKreaSimulator({ jobDurationMs: 500 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('discord-exp'), PORT: '0', LOG_LEVEL: 'silent',
-    DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
-  await fake.connected();
+  bot = await startDiscordTestBot(fake, sim, { prefix: uniquePrefix('discord-exp') });
 }, 30_000);
 
 afterAll(async () => {

@@ -7,13 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { pngSize } from '../../jobs/media-files.js';
-import { loadConfig } from '../../src/config.js';
 import { jobIdFor, type GenerationJob } from '../../src/generation.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { decodeButtonId } from '../../src/view.js';
 import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, member, nextSnowflake, type FakeMessage } from '../fakes/discord/server.js';
-import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { uniquePrefix } from '../helpers/redis-url.js';
+import { startDiscordTestBot } from '../helpers/platform-bot.js';
 
 // Remix forms are routed as commands/routes.ts is asked to route them (`remix:<jobId>` → the Remix handler).
 vi.mock('../../commands/routes.js', async (importOriginal) => {
@@ -69,13 +68,7 @@ beforeAll(async () => {
   fake = new FakeDiscord();
   await fake.start();
   sim = await startKreaSimulator({ jobDurationMs: 700 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('discord-results'), PORT: '0', LOG_LEVEL: 'silent',
-    DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
-  await fake.connected();
+  bot = await startDiscordTestBot(fake, sim, { prefix: uniquePrefix('discord-results') });
 }, 30_000);
 
 afterAll(async () => {

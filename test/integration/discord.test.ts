@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startBot, type RunningBot } from '../../src/main/compose.js';
 import { APP_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, member, nextSnowflake } from '../fakes/discord/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startDiscordTestBot } from '../helpers/platform-bot.js';
 
 const ALICE = '200000000000000011';
 const BOB = '200000000000000012';
@@ -48,13 +49,7 @@ beforeAll(async () => {
   fake = new FakeDiscord();
   await fake.start();
   sim = await startKreaSimulator({ jobDurationMs: 600 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('discord'), PORT: '0', LOG_LEVEL: 'silent',
-    DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
-  await fake.connected();
+  bot = await startDiscordTestBot(fake, sim, { prefix: uniquePrefix('discord') });
 }, 30_000);
 
 afterAll(async () => {

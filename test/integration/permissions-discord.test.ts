@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobKeys } from '../../jobs/keys.js';
 import { renderPng } from '../../adapters/providers/krea/simulator/media.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import {
   ADMIN_ROLE_ID,
   ADMINISTRATOR_BITS,
@@ -29,6 +27,7 @@ import {
   type FakeMessage,
 } from '../fakes/discord/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startDiscordTestBot } from '../helpers/platform-bot.js';
 
 const ALICE = '200000000000000021';
 const BOB = '200000000000000022';
@@ -110,14 +109,8 @@ beforeAll(async () => {
   fake.threadMembers.set(PRIVATE_THREAD, new Set([ALICE]));
 
   sim = await startKreaSimulator({ jobDurationMs: 600 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent',
-    DISCORD_TOKEN: 'discord-test-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.apiUrl,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
+  bot = await startDiscordTestBot(fake, sim, { prefix });
   redis = new Redis(testRedisUrl());
-  await fake.connected();
 }, 30_000);
 
 afterAll(async () => {

@@ -17,13 +17,12 @@ import { jobKeys } from '../../jobs/keys.js';
 import { renderPng } from '../../adapters/providers/krea/simulator/media.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/app.js';
-import { loadConfig } from '../../src/config.js';
 import type { Invocation } from '../../src/invocation.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { encodeButtonId } from '../../src/view.js';
 import { FakeSlack, signSlackRequest, type SlackCall } from '../fakes/slack/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startSlackTestBot } from '../helpers/platform-bot.js';
 
 const SECRET = 'perm-signing-secret';
 let fake: FakeSlack;
@@ -211,12 +210,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
   beforeAll(async () => {
     sim = await startKreaSimulator({ jobDurationMs: 600, tokens: ['krea-test-key', GOOD_KEY, GOOD_KEY2] });
     redis = new Redis(testRedisUrl());
-    const config = loadConfig({
-      REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent', SLACK_API_URL: fake.apiUrl,
-      SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, BOT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-    });
-    bot = await startBot({ config, logger: silentLogger(), banner: false });
+    bot = await startSlackTestBot(fake, sim, { prefix, signingSecret: SECRET, env: { BOT_ENCRYPTION_KEY: randomBytes(32).toString('hex') } });
     fake.users.set('UADMIN', { is_admin: true });
     fake.users.set('UBOSS', { is_owner: true });
   }, 30_000);

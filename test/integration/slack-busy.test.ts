@@ -8,11 +8,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSettingsStore } from '../../adapters/redis/stores.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
-import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { FakeSlack, signSlackRequest, type SlackCall } from '../fakes/slack/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startSlackTestBot } from '../helpers/platform-bot.js';
 
 const SECRET = 'busy-signing-secret';
 const JOBS = 14;
@@ -29,12 +29,7 @@ beforeAll(async () => {
   redis = new Redis(testRedisUrl());
   // An admin raised the workspace's limit: the burst runs at once, as the operator wanted.
   await createSettingsStore({ redis, prefix, logger: silentLogger() }).update({ platform: 'slack', workspaceId: 'T1' }, { maxConcurrentJobs: 50 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent',
-    SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
+  bot = await startSlackTestBot(fake, sim, { prefix, signingSecret: SECRET });
 }, 30_000);
 
 afterAll(async () => {

@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../adapters/providers/krea/simulator/media.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { FakeSlack, signSlackRequest, type SlackCall } from '../fakes/slack/server.js';
-import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { uniquePrefix } from '../helpers/redis-url.js';
+import { startSlackTestBot } from '../helpers/platform-bot.js';
 
 const SECRET = 'experience-signing-secret';
 let fake: FakeSlack;
@@ -68,12 +67,7 @@ beforeAll(async () => {
   fake.admins.add('UADMIN');
   // Videos run long enough to be cancelled while running; images finish at once.
   sim = await startKreaSimulator({ jobDurationMs: (model) => (model.startsWith('video/') ? 30_000 : 500) });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('slack-exp'), PORT: '0', LOG_LEVEL: 'silent',
-    SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET,
-    KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05', BOT_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
+  bot = await startSlackTestBot(fake, sim, { prefix: uniquePrefix('slack-exp'), signingSecret: SECRET, env: { BOT_ENCRYPTION_KEY: randomBytes(32).toString('hex') } });
 }, 30_000);
 
 afterAll(async () => {

@@ -7,13 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { pngSize } from '../../jobs/media-files.js';
-import { loadConfig } from '../../src/config.js';
 import { jobIdFor, type GenerationJob } from '../../src/generation.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { decodeButtonId } from '../../src/view.js';
 import { FakeSlack, signSlackRequest, type SlackCall } from '../fakes/slack/server.js';
-import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { uniquePrefix } from '../helpers/redis-url.js';
+import { startSlackTestBot } from '../helpers/platform-bot.js';
 
 // Remix forms are routed as commands/routes.ts is asked to route them (`remix:<jobId>` → the Remix handler).
 vi.mock('../../commands/routes.js', async (importOriginal) => {
@@ -74,11 +73,7 @@ beforeAll(async () => {
   fake = new FakeSlack();
   await fake.start();
   sim = await startKreaSimulator({ jobDurationMs: 700 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('slack-results'), PORT: '0', LOG_LEVEL: 'silent',
-    SLACK_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, KREA_API_URL: sim.url, KREA_API_TOKEN: 'krea-test-key', POLL_SCALE: '0.05',
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
+  bot = await startSlackTestBot(fake, sim, { prefix: uniquePrefix('slack-results'), signingSecret: SECRET });
 });
 afterAll(async () => {
   await bot?.close();

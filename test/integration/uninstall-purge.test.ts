@@ -7,11 +7,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/main/compose.js';
+import type { RunningBot } from '../../src/main/compose.js';
 import { FakeSlack, signSlackRequest } from '../fakes/slack/server.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
+import { startSlackTestBot } from '../helpers/platform-bot.js';
 
 const SECRET = 'purge-signing-secret';
 const prefix = uniquePrefix('purge');
@@ -24,11 +23,7 @@ beforeAll(async () => {
   fake = new FakeSlack();
   await fake.start();
   sim = await startKreaSimulator({ jobDurationMs: 400 });
-  const config = loadConfig({
-    REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'silent', SLACK_API_URL: fake.apiUrl, KREA_API_URL: sim.url, KREA_API_TOKEN: 'purge-krea-key',  POLL_SCALE: '0.05',
-    SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, BOT_ENCRYPTION_KEY: 'ab'.repeat(32),
-  });
-  bot = await startBot({ config, logger: silentLogger(), banner: false });
+  bot = await startSlackTestBot(fake, sim, { prefix, signingSecret: SECRET, env: { KREA_API_TOKEN: 'purge-krea-key', BOT_ENCRYPTION_KEY: 'ab'.repeat(32) } });
 });
 afterAll(async () => {
   await bot?.close();
