@@ -90,6 +90,7 @@ describe('Discord', () => {
   });
 
   it('refuses Cancel to a member without permission and honours the requester', async () => {
+    sim.control.hangJobs(1); // the job must still be running when the requester clicks, however slow the machine
     interaction({ id: '1', name: 'generate', type: 1, options: [{ name: 'prompt', type: 3, value: 'a slow glacier' }, { name: 'video', type: 5, value: true }] });
     const status = await until(() => statusMessages('a slow glacier').find((m) => JSON.stringify(m.components).includes('gb1|cancel|')));
     const cancelId = /"(gb1\|cancel\|[^"]+)"/.exec(JSON.stringify(status.components))![1]!;

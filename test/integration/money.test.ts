@@ -42,6 +42,8 @@ async function settings(name: string, value: string): Promise<void> {
 
 describe('providers', () => {
   it('routes --provider krev to Krev with its fields, and shows Krev’s real progress', async () => {
+    // Long enough that a poll lands mid-generation however busy the machine is.
+    sim().krev!.control.setJobDuration(2500);
     const before = (await messages(bot)).length;
     await send(bot, '/api/send', { text: '/generate a leather wallet on marble --provider krev --n 2 --ar 16:9' });
     // Watch the status message while it runs: Krev reports real percentages, shown without "≈".
@@ -55,6 +57,7 @@ describe('providers', () => {
       if (status && progressLabel(status) === 'Done') done = status;
       await new Promise((r) => setTimeout(r, 25));
     }
+    sim().krev!.control.setJobDuration(undefined);
     expect(done).toBeDefined();
     const submit = sim().krev!.requests().find((r) => r.method === 'POST' && r.path.endsWith('/images'));
     expect(submit?.body).toMatchObject({ prompt: 'a leather wallet on marble', image_count: 2, aspect_ratio: '16:9' });

@@ -164,6 +164,7 @@ describe('Discord job control', () => {
   }
 
   it('Cancel: refused to a member and to a moderator who did not ask; honoured for a Manage Server admin', async () => {
+    sim.control.hangJobs(1); // still running when the admin clicks, however slow the machine
     const status = await generated('a glacier for the admin to stop', true);
     const cancel = buttonId(status, 'cancel')!;
     const cancelKey = jobKeys(prefix).cancel(jobIdOf(status)!);

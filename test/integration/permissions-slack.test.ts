@@ -311,6 +311,7 @@ describe('Slack bot: admin-only settings and keys, job control, follow-ups, mess
   }
 
   it('Cancel: refused to a member who did not ask, honoured for a workspace owner', async () => {
+    sim.control.hangJobs(1); // still running when the owner clicks, however slow the machine
     const { status, ts } = await started('a slow glacier for the owner', '--video');
     const cancelId = /"(gb1\|cancel\|[^"]+)"/.exec(blocksText(status))![1]!;
     const cancelKey = jobKeys(prefix).cancel(jobIdOf(status)!);

@@ -123,6 +123,7 @@ describe('Slack, HTTP mode', () => {
 
   it('refuses Cancel to someone else and honours it for the requester (the provider cancel is called)', async () => {
     sim.control.setLatency(0);
+    sim.control.hangJobs(1); // the job must still be running when the requester clicks, however slow the machine
     await signedForm(slash('a slow glacier --video'));
     const status = await until(() => statusPosts('a slow glacier')[0]);
     const ts = await until(() => fake.messages.find((m) => m.text === status.args['text'])?.ts);

@@ -36,6 +36,8 @@ export class KrevSimulatorControl {
   balanceEmpty = false;
   /** POST /images, /videos and /ads answer with the finished media instead of only a generation id. */
   syncResults = false;
+  /** When set, new generations take this long instead of the server's configured duration. */
+  jobDurationMs: number | undefined = undefined;
 
   constructor(private readonly defaults: { syncResults?: boolean } = {}) {
     this.syncResults = defaults.syncResults ?? false;
@@ -74,6 +76,10 @@ export class KrevSimulatorControl {
   setSyncResults(on: boolean): void {
     this.syncResults = on;
   }
+  /** New generations take `ms` (undefined: back to the configured duration). */
+  setJobDuration(ms: number | undefined): void {
+    this.jobDurationMs = ms === undefined ? undefined : Math.max(0, ms);
+  }
   reset(): void {
     this.failures = [];
     this.dropRemaining = 0;
@@ -83,6 +89,7 @@ export class KrevSimulatorControl {
     this.revoked = new Set();
     this.balanceEmpty = false;
     this.syncResults = this.defaults.syncResults ?? false;
+    this.jobDurationMs = undefined;
   }
 
   takeFailure(route: KrevSimRoute): ScriptedFailure | undefined {

@@ -101,7 +101,7 @@ export async function startKrevSimulator(options: KrevSimulatorOptions = {}): Pr
   let granted = options.credits ?? creditLimit;
   let origin = '';
 
-  const durationFor = (kind: SimKind) => (typeof options.jobDurationMs === 'function' ? options.jobDurationMs(kind) : (options.jobDurationMs ?? DEFAULT_MS[kind]));
+  const durationFor = (kind: SimKind) => control.jobDurationMs ?? (typeof options.jobDurationMs === 'function' ? options.jobDurationMs(kind) : (options.jobDurationMs ?? DEFAULT_MS[kind]));
   const spent = (now: number) => [...generations.values()].reduce((sum, g) => sum + chargedAt(g, now), 0);
   const balance = (now = Date.now()) => (control.balanceEmpty ? 0 : Math.max(0, granted - spent(now)));
 
