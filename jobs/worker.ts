@@ -15,6 +15,19 @@ import { createJobState } from './job-state.js';
 import { QUEUE_NAME } from './keys.js';
 import { repairJob } from './repair.js';
 import { runGenerationJob, type JobHandle, type Runtime } from './run-job.js';
+import { createLuaScript } from '../src/lua-script.js';
+
+/**
+ * What BullMQ's Job.updateData does (its updateData script), sent on the pipeline's client:
+ * there the commands of one tick share one socket write (jobs/redis-connection.ts), while the
+ * worker's own connection writes each command alone, and those writes were the largest part of a
+ * job-data write's cost (docs/BENCHMARKS.md).
+ */
+const WRITE_DATA = createLuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1])
+return 0
+`);
 
 export interface GenerationWorkerOptions {
   connection: RedisClient;
@@ -51,6 +64,11 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
     },
   };
 
+  const writeData = async (job: Job, data: GenerationJob): Promise<void> => {
+    if ((await WRITE_DATA.run(redis, [queue.toKey(job.id!)], [JSON.stringify(data)])) !== 0) throw new Error(`Missing key for job ${job.id}. updateData`);
+    job.data = data;
+  };
+
   const processor = async (job: Job, token?: string): Promise<void> => {
     const parsed = GenerationJob.safeParse(job.data);
     if (!parsed.success) {
@@ -64,15 +82,18 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       data: parsed.data,
       async save(patch) {
         handle.data = { ...handle.data, ...patch };
-        await job.updateData(handle.data);
+        await writeData(job, handle.data);
         unsaved = false;
       },
       note(patch) {
+        // A note that changes nothing (a step already saved) does not make the turn write again.
+        if (!unsaved && !changes(handle.data, patch)) return;
         handle.data = { ...handle.data, ...patch };
         unsaved = true;
       },
+
       async delay(ms) {
-        if (unsaved) await job.updateData(handle.data);
+        if (unsaved) await writeData(job, handle.data);
         // A Cancel clicked while this turn ran could not wake it (it was not delayed yet): look now,
         // so it is not left waiting until the next poll.
         // (Only where Cancel is honoured: once delivering, a paid result is delivered whatever was clicked.)
@@ -112,6 +133,17 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
       await queue.close();
     },
   };
+}
+
+/** Whether applying `patch` would change `data` (values compared as JSON; they are JSON anyway). */
+function changes(data: GenerationJob, patch: Partial<GenerationJob>): boolean {
+  for (const [key, value] of Object.entries(patch)) {
+    const current = (data as Record<string, unknown>)[key];
+    if (Object.is(current, value)) continue;
+    if (typeof value !== 'object' || value === null || typeof current !== 'object' || current === null) return true;
+    if (JSON.stringify(current) !== JSON.stringify(value)) return true;
+  }
+  return false;
 }
 
 /** A parked or delayed job runs now. */

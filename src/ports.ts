@@ -42,6 +42,8 @@ export interface ChatPlatform {
   reserve?(call: 'post' | 'final-edit', where: ConversationRef | MessageRef): Promise<number>;
   /** A thread under `message` (Slack: its ts; Discord: a thread started from it). Idempotent. */
   openThread(message: MessageRef, name: string, signal?: AbortSignal): Promise<ConversationRef>;
+  /** The thread under `message` when naming it takes no call (Slack: a top-level message's ts), else undefined. */
+  threadOf?(message: MessageRef): ConversationRef | undefined;
   upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }, signal?: AbortSignal): Promise<UploadResult>;
   /**
    * A file of this name the bot uploaded to `to` since `sinceMs`, if any: after a crash between an

@@ -222,7 +222,9 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
         }
         chunks.push(chunk);
       }
-      const bytes = new Uint8Array(Buffer.concat(chunks, size));
+      // A view on the one copy Buffer.concat makes (results are megabytes; a second copy is pure cost).
+      const joined = Buffer.concat(chunks, size);
+      const bytes = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
       const media = await sniffMedia(bytes);
       const mimeType = media?.mimeType ?? 'application/octet-stream';
       if (!accepts(opts.accept, mimeType, media?.width)) {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Cost, ProviderId } from '../../src/generation.js';
 import type { Ledger, LedgerEntry } from '../../src/ports.js';
+import { createLuaScript } from '../../src/lua-script.js';
 import { workspaceKey, type StoreOptions } from './keys.js';
 
 export const LEDGER_DAYS = 90;
@@ -29,18 +30,22 @@ const Entry = z.object({
   messageId: z.string().optional(),
 });
 
+// KEYS: the ledger. ARGV: finished at, entry, oldest score kept, most entries kept.
+// One script rather than a MULTI: it shares the client's pipelined writes (jobs/redis-connection.ts).
+// The same entry recorded twice (a finalize re-run after a crash) is one member.
+const RECORD = createLuaScript(`
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+return 1
+`);
+
 export function createLedger({ redis, prefix }: StoreOptions): Ledger {
   const key = (w: Parameters<Ledger['record']>[0]) => workspaceKey(prefix, w, 'ledger');
   return {
     async record(workspace, entry) {
-      const k = key(workspace);
       const cutoff = entry.finishedAt - LEDGER_DAYS * 24 * 3600_000;
-      await redis
-        .multi()
-        .zadd(k, entry.finishedAt, JSON.stringify({ ...entry, prompt: entry.prompt.slice(0, 500) }))
-        .zremrangebyscore(k, '-inf', cutoff)
-        .zremrangebyrank(k, 0, -MAX_ENTRIES - 1)
-        .exec();
+      await RECORD.run(redis, [key(workspace)], [entry.finishedAt, JSON.stringify({ ...entry, prompt: entry.prompt.slice(0, 500) }), cutoff, MAX_ENTRIES]);
     },
     async list(workspace, options) {
       const raw = await redis.zrevrangebyscore(key(workspace), '+inf', options.since ?? '-inf');

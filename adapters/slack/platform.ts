@@ -219,6 +219,10 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         throw toPlatformError(err, 'chat.update', message.channelId);
       }
     },
+    threadOf(message: MessageRef) {
+      const threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);
+      return threadId ? { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId } : undefined;
+    },
     async openThread(message: MessageRef) {
       // A thread is the parent's ts. A reply's ts is not a thread: find its parent.
       let threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);

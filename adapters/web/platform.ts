@@ -10,6 +10,11 @@ export const WEB_WORKSPACE = 'local';
 export const WEB_CHANNEL = 'playground';
 export const WEB_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
+/** A playground thread is its parent message's id: no call needed. */
+function threadUnder(message: MessageRef): ConversationRef {
+  return { platform: 'web', workspaceId: WEB_WORKSPACE, channelId: message.channelId, threadId: message.threadId ?? message.messageId };
+}
+
 export function createWebPlatform(store: WebChannelStore, baseUrl: () => string, clock: Clock = { now: () => Date.now() }): ChatPlatform {
   const ref = (id: string, threadId?: string): MessageRef => ({ platform: 'web', workspaceId: WEB_WORKSPACE, channelId: WEB_CHANNEL, messageId: id, ...(threadId ? { threadId } : {}) });
   const fileId = (url: string) => /\/files\/([^/]+)/.exec(new URL(url).pathname)?.[1];
@@ -28,8 +33,9 @@ export function createWebPlatform(store: WebChannelStore, baseUrl: () => string,
       if (!existing) throw new PlatformError('web', 'not_found', 'message not found');
       store.upsert({ ...existing, view });
     },
+    threadOf: threadUnder,
     async openThread(message: MessageRef) {
-      return { platform: 'web', workspaceId: WEB_WORKSPACE, channelId: message.channelId, threadId: message.threadId ?? message.messageId };
+      return threadUnder(message);
     },
     async upload(to: ConversationRef, files: OutgoingFile[], options: { comment?: string }): Promise<UploadResult> {
       const stored = files.map((f) => store.addFile(f.name, f.mimeType, f.bytes, baseUrl()));

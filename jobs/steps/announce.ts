@@ -36,16 +36,19 @@ export async function announce(turn: Turn): Promise<StepResult> {
     let thread: ConversationRef;
     if (placement.kind === 'here') {
       const here = placement.conversation;
-      // Saved at once: a crash before the thread is opened must not post a second status message.
       if (!status) {
         const slot = await turn.pace('post', here);
         if ('wait' in slot) return slot.wait;
         const posted = await postHoldingSlot(turn, () => platform.post(here, view, turn.runtime.stopping, { reserved: slot.reserved }), slot.reserved);
         if ('wait' in posted) return posted.wait;
         status = posted.message;
-        await turn.handle.save({ statusMessage: status, lastEditAt: turn.now() });
+        turn.handle.note({ statusMessage: status, lastEditAt: turn.now() });
       }
-      thread = here.threadId ? here : await platform.openThread(status, threadName(turn), turn.runtime.stopping);
+      // Known without a call (a Slack ts, the playground): one write below records message and thread.
+      const known = here.threadId ? here : platform.threadOf?.(status);
+      // Otherwise saved before the call: a crash while opening the thread must not post a second status message.
+      if (!known && !job.statusMessage) await turn.handle.save({});
+      thread = known ?? (await platform.openThread(status, threadName(turn), turn.runtime.stopping));
     } else {
       thread = await platform.openThread(placement.message, threadName(turn), turn.runtime.stopping);
       if (!status) {

@@ -50,8 +50,13 @@ export async function deliver(turn: Turn): Promise<StepResult> {
       delivered.add(index);
       if (attempt.message) await turn.deps.messageIndex.remember(attempt.message, { jobId: turn.job.id, role: 'result', requesterId: turn.job.requester.userId, media: [attempt.media] });
     }
-    // Recorded right after each output: a re-run after a stall skips what is already posted.
-    await turn.handle.save({ delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs }, uploading: undefined });
+    // Recorded right after each output: a re-run after a stall skips what is already posted. After
+    // the last one nothing reaches the platform before the job's outcome is written, so that write
+    // carries it (a crash in between finds the upload through `uploading`).
+    const record = { delivered: [...delivered], undeliverable: [...gone], results: { ...results, outputs: finalOutputs }, uploading: undefined };
+    const lastWork = index === results.outputs.length - 1 && later === undefined && !(results.text && !turn.job.textDelivered);
+    if (lastWork) turn.handle.note(record);
+    else await turn.handle.save(record);
   }
 
   if (later !== undefined) {

@@ -84,7 +84,10 @@ export async function finalize(turn: Turn): Promise<StepResult> {
       ...(job.statusMessage ? { channelId: job.statusMessage.channelId, messageId: job.statusMessage.messageId } : {}),
     });
     if (outcome.reason === 'provider_unauthorized') await deps.onKeyRejected?.(job.workspace, job.request.provider).catch((err: unknown) => turn.log.warn({ err }, 'could not record the rejected key'));
-    await turn.handle.save({ released: true });
+    // Noted, written with the step's end: every release above is idempotent (a set member, a
+    // reservation settled once, a ledger entry keyed by the saved outcome), so a crash before that
+    // write only repeats them.
+    turn.handle.note({ released: true });
     deps.metrics.jobFinished(job.request.provider, outcome.state, outcome.finishedAt - job.createdAt);
     await runtime.wake(wake.filter((id) => id !== job.id));
   }

@@ -86,7 +86,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
         return { kind: 'end', outcome: { state: 'failed', message, outputs: [], charged: 'unknown', reason: 'submit_unconfirmed' } };
       }
       if (found.kind === 'adopted') {
-        await accept(turn, found.operation);
+        await accept(turn, found.operation, index === batches.length - 1);
         continue;
       }
       if (turn.job.submitting.attempts >= MAX_SUBMIT_ATTEMPTS) {
@@ -102,7 +102,7 @@ export async function submit(turn: Turn): Promise<StepResult> {
     try {
       const call = await turn.providerCall();
       const operation = await withLinkedSignal(runtime.stopping, submitTimeout, (signal) => provider.submit(request, { ...call, signal }));
-      await accept(turn, operation);
+      await accept(turn, operation, index === batches.length - 1);
     } catch (err) {
       if (submitOutcomeUnknown(err)) {
         turn.log.warn({ err, index }, 'submit outcome unknown; reconciling before any resend');
@@ -127,15 +127,16 @@ export async function submit(turn: Turn): Promise<StepResult> {
   return { kind: 'wait', ms: firstPollDelayMs(avg, turn.scale, { webhooks: callsBack(turn) }) };
 }
 
-/** The operation is ours: claimed in Redis (webhooks and reconciliation), then saved. */
-async function accept(turn: Turn, operation: GenerationJob['operations'][number]): Promise<void> {
+/** The operation is ours: claimed in Redis (webhooks and reconciliation), then saved (with the move to poll after the last batch). */
+async function accept(turn: Turn, operation: GenerationJob['operations'][number], last: boolean): Promise<void> {
   const { state } = turn.runtime;
   if (!(await state.claimProviderJob(operation.providerJobId, turn.job.id))) {
     // Another of our jobs adopted it while our answer was on its way: ours is still to be found.
     turn.log.warn({ providerJobId: operation.providerJobId }, 'submitted job was adopted by another job; reconciling');
     throw new ProviderError({ provider: turn.job.request.provider, code: 'network', retryable: true, message: 'submitted job already owned', userMessage: 'The provider is slow to answer; retrying.' });
   }
-  await turn.handle.save({ operations: [...turn.job.operations, operation], submitting: undefined, submittedAt: turn.job.submittedAt ?? turn.now() });
+  const toPoll = last ? { step: 'poll' as const, polls: 0, retries: 0 } : {};
+  await turn.handle.save({ operations: [...turn.job.operations, operation], submitting: undefined, submittedAt: turn.job.submittedAt ?? turn.now(), ...toPoll });
   await state.settled(turn.job.request.provider, turn.job.id);
 }
 

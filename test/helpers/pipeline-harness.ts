@@ -43,6 +43,10 @@ export class RecordingPlatform implements ChatPlatform {
   async openThread(m: MessageRef) {
     return { ...m, threadId: m.messageId };
   }
+  /** As on Slack, a message's thread is named without a call. */
+  threadOf(m: MessageRef) {
+    return { ...m, threadId: m.threadId ?? m.messageId };
+  }
   async upload(to: ConversationRef, files: OutgoingFile[]) {
     this.uploads.push({ to, files });
     return { media: [], messages: [{ ...to, messageId: `u${++this.n}` }] };

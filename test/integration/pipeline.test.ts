@@ -3,8 +3,10 @@
  * message and the thread, and what the provider is asked, for each way a job can go.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { QUEUE_NAME } from '../../jobs/keys.js';
 import { createGenerationWorker } from '../../jobs/worker.js';
 import { createHarness, type Harness } from '../helpers/pipeline-harness.js';
+import { monitorRedis } from '../helpers/redis-monitor.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -29,8 +31,10 @@ describe('generation pipeline', () => {
     // The status message is posted by the job itself, then results go to its thread.
     expect(h.platform.posts[0]!.to).toMatchObject({ channelId: 'C1' });
     expect(h.platform.uploads[0]!.to).toMatchObject({ channelId: 'C1', threadId: job.statusMessage!.messageId });
+    // The status message is posted as "Queued"; edits then follow the provider.
+    const posted = h.platform.posts[0]!.view.blocks.find((b) => b.type === 'progress');
+    expect(posted?.type === 'progress' && posted.label).toBe('Queued');
     const seen = phases(h);
-    expect(seen).toContain('Queued');
     expect(seen).toContain('Generating');
     expect(seen.at(-1)).toBe('Done');
     // No two consecutive edits show the same thing.
@@ -45,6 +49,27 @@ describe('generation pipeline', () => {
     expect(final.blocks.find((b) => b.type === 'media')).toEqual({ type: 'media', items: [{ url: job.outcome!.outputs[0]!.url, alt: 'a red fox at dawn', mimeType: 'image/png', width: 1360, height: 768 }] });
     const indexed = await h.deps.messageIndex.lookup({ platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId: 'u2' });
     expect(indexed).toMatchObject({ jobId: id, role: 'result' });
+  });
+
+  it('writes a job\'s data once per fact a crash must not lose: six times for an image (one worker turn each, never a write per change)', async () => {
+    // Done before the first poll (0.85 × Flux's 7 s × 0.05), so one poll finds it finished.
+    h = await createHarness({ sim: { jobDurationMs: 50 } });
+    // No progress edit between the status post and the result, however slow the machine: an edit
+    // noted at a turn's end is written with it (and this counts writes, not edits).
+    h.deps.progressGapMs = 60_000;
+    const id = 'g-count-writes';
+    const jobKey = `${h.prefix}:${QUEUE_NAME}:${id}`;
+    // Inside scripts too (MONITOR shows what Lua runs): the job hash's data field, however it is sent.
+    const monitor = await monitorRedis();
+    h.startWorker();
+    await h.enqueue({}, id);
+    const job = await h.waitFor(id);
+    monitor.close();
+    expect(job.outcome?.state).toBe('succeeded');
+    const writes = monitor.commands.filter((c) => c[0] === 'hset' && c[1] === jobKey && c[2] === 'data').map((c) => c[3]!);
+    // Status message and thread; the submit's intent; the provider's job id; the upload's intent;
+    // the outcome (with the delivery); the end (with the slot given back).
+    expect(writes.map((w) => (JSON.parse(w) as { step: string }).step)).toEqual(['announce', 'submit', 'poll', 'deliver', 'finalize', 'done']);
   });
 
   it('cancels: the provider cancel is called and the user is told it is not billed', async () => {

@@ -16,10 +16,12 @@ import {
   MESSAGE_INDEX_TTL_SECONDS,
   purgeWorkspace,
 } from '../../adapters/redis/stores.js';
+import { createLedger, LEDGER_DAYS } from '../../adapters/redis/ledger.js';
 import { createSecretBox } from '../../src/crypto-box.js';
 import { UserError } from '../../src/errors.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { WorkspaceRef } from '../../src/model.js';
+import type { LedgerEntry } from '../../src/ports.js';
 import { testRedisUrl, uniquePrefix } from '../helpers/redis-url.js';
 
 const W: WorkspaceRef = { platform: 'slack', workspaceId: 'T1' };
@@ -293,6 +295,31 @@ describe('quotas', () => {
     expect(usage.month).toEqual({ credits: 80, compute_units: 9000.5 });
     expect(usage.resetsAt).toBe(Date.UTC(2030, 5, 2));
     expect((await quota.reserve(job(9, 'UALICE', { amount: 1, unit: 'credits' }), {})).ok).toBe(true);
+  });
+});
+
+describe('ledger', () => {
+  const DAY = 24 * 3600_000;
+  const entry = (jobId: string, userId: string, finishedAt: number): LedgerEntry => ({ jobId, userId, createdAt: finishedAt - 5000, finishedAt, provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: `fox ${jobId}`, state: 'succeeded', charged: 'yes', cost: { amount: 3, unit: 'compute_units' } });
+
+  it('lists newest first and per person; the same job recorded again (a re-run after a crash) stays one entry', async () => {
+    const ledger = createLedger({ redis, prefix });
+    const t = Date.UTC(2030, 0, 10);
+    await ledger.record(W, entry('g-1', 'UALICE', t));
+    await ledger.record(W, entry('g-2', 'UBOB', t + 1000));
+    await ledger.record(W, entry('g-1', 'UALICE', t));
+    await ledger.record(OTHER, entry('g-3', 'UALICE', t));
+    expect((await ledger.list(W, {})).map((e) => e.jobId)).toEqual(['g-2', 'g-1']);
+    expect((await ledger.list(W, { userId: 'UALICE' })).map((e) => e.jobId)).toEqual(['g-1']);
+  });
+
+  it(`forgets entries older than ${LEDGER_DAYS} days as new ones arrive`, async () => {
+    const ledger = createLedger({ redis, prefix });
+    const t = Date.UTC(2030, 5, 1);
+    await ledger.record(W, entry('g-old', 'UALICE', t - (LEDGER_DAYS + 1) * DAY));
+    await ledger.record(W, entry('g-recent', 'UALICE', t - (LEDGER_DAYS - 1) * DAY));
+    await ledger.record(W, entry('g-new', 'UALICE', t));
+    expect((await ledger.list(W, {})).map((e) => e.jobId)).toEqual(['g-new', 'g-recent']);
   });
 });
 
