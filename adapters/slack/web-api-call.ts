@@ -7,7 +7,7 @@
  * The WebClient stays for every other call (./platform.ts).
  *
  * Same behaviour as the WebClient configured in ./platform.ts: arguments form-encoded (objects as
- * JSON, as the WebClient does), the token in the Authorization header only, retries with
+ * JSON, as the WebClient does) except chat.postMessage and chat.update, sent as JSON; the token in the Authorization header only, retries with
  * exponential backoff (0.5 s doubling, at most 30 s) for network errors, HTTP errors and 429s
  * (which wait Slack's Retry-After first), `ok: false` never retried, and errors shaped like the
  * WebClient's (`code` from its ErrorCode, `data`, `retryAfter`, `statusCode`), so
@@ -44,6 +44,13 @@ export class SlackCallError extends Error {
   declare readonly statusCode?: number;
   declare readonly body?: string;
 }
+
+/**
+ * Sent as JSON bodies (docs.slack.dev/apis/web-api, "JSON-encoded bodies": chat.postMessage and
+ * chat.update take them, token in the Authorization header): their blocks are a large JSON
+ * document that a form body would percent-encode on every status post and card edit.
+ */
+const JSON_METHODS = new Set(['chat.postMessage', 'chat.update']);
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -109,7 +116,9 @@ export function createSlackWebApi(options: { token: string; apiUrl: string; disp
 
   return {
     async call(method, args, opts) {
-      const { text } = await withRetries(opts, () => exchange(`${base}${method}`, formEncode(args), 'application/x-www-form-urlencoded', opts));
+      // Slack recommends JSON for the block-carrying chat methods; every other method stays as the WebClient sends it.
+      const body = JSON_METHODS.has(method) ? [JSON.stringify(args), 'application/json; charset=utf-8'] as const : [formEncode(args), 'application/x-www-form-urlencoded'] as const;
+      const { text } = await withRetries(opts, () => exchange(`${base}${method}`, body[0], body[1], opts));
       let answer: Record<string, unknown>;
       try {
         answer = JSON.parse(text) as Record<string, unknown>;

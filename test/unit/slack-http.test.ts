@@ -122,15 +122,28 @@ describe('hot-path Slack calls (web-api-call)', () => {
 
   it('encodes arguments as the WebClient does and returns Slack’s answer', async () => {
     seen.length = 0;
+    answer = (_req, res) => json(res, 200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
+    const res = await api().call('files.getUploadURLExternal', { filename: 'a & b.png', length: 42, alt_text: undefined, snippet: { x: 1 } }, { retries: 0 });
+    expect(res['file_id']).toBe('F1');
+    expect(seen[0]!.path).toBe('/api/files.getUploadURLExternal');
+    expect(seen[0]!.authorization).toBe('Bearer xoxb-hot');
+    expect(seen[0]!.contentType).toBe('application/x-www-form-urlencoded');
+    expect(seen[0]!.body.toString()).toBe(formEncode({ filename: 'a & b.png', length: 42, snippet: { x: 1 } }));
+    const form = new URLSearchParams(seen[0]!.body.toString());
+    expect([...form.keys()]).toEqual(['filename', 'length', 'snippet']);
+    expect(form.get('snippet')).toBe('{"x":1}');
+  });
+
+  it('sends chat.postMessage and chat.update as JSON bodies (Slack’s recommendation for blocks), undefined left out', async () => {
+    seen.length = 0;
     answer = (_req, res) => json(res, 200, { ok: true, ts: '2.000200', channel: 'C1' });
     const res = await api().call('chat.postMessage', { channel: 'C1', text: 'a & b', blocks: [{ type: 'divider' }], unfurl_links: false, thread_ts: undefined }, { retries: 0 });
     expect(res['ts']).toBe('2.000200');
-    expect(seen[0]!.path).toBe('/api/chat.postMessage');
     expect(seen[0]!.authorization).toBe('Bearer xoxb-hot');
-    expect(seen[0]!.body.toString()).toBe(formEncode({ channel: 'C1', text: 'a & b', blocks: [{ type: 'divider' }], unfurl_links: false }));
-    const form = new URLSearchParams(seen[0]!.body.toString());
-    expect([...form.keys()]).toEqual(['channel', 'text', 'blocks', 'unfurl_links']);
-    expect(form.get('unfurl_links')).toBe('false');
+    expect(seen[0]!.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(seen[0]!.body.toString())).toEqual({ channel: 'C1', text: 'a & b', blocks: [{ type: 'divider' }], unfurl_links: false });
+    await api().call('chat.update', { channel: 'C1', ts: '2.000200', text: 'done' }, { retries: 0 });
+    expect(seen[1]!.contentType).toBe('application/json; charset=utf-8');
   });
 
   it('waits Slack’s Retry-After on a 429 and tries again; a progress edit fails at once as rate limited', async () => {
