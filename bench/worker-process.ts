@@ -18,6 +18,10 @@ let nodeArgs: string[] = [];
 export function setBotNodeArgs(args: string[]): void {
   nodeArgs = args;
 }
+/** The flags set above, for benches that start the bot their own way (bench/ack.ts). */
+export function botNodeArgs(): readonly string[] {
+  return nodeArgs;
+}
 
 export function startBotProcess(env: Record<string, string>): BotProcess {
   const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,11 +7,12 @@
  * The WebClient stays for every other call (./platform.ts).
  *
  * Same behaviour as the WebClient configured in ./platform.ts: arguments form-encoded (objects as
- * JSON, as the WebClient does) except chat.postMessage and chat.update, sent as JSON; the token in the Authorization header only, retries with
- * exponential backoff (0.5 s doubling, at most 30 s) for network errors, HTTP errors and 429s
- * (which wait Slack's Retry-After first), `ok: false` never retried, and errors shaped like the
- * WebClient's (`code` from its ErrorCode, `data`, `retryAfter`, `statusCode`), so
- * toPlatformError reads both alike. Answers are small JSON documents, read whole.
+ * JSON, as the WebClient does) except chat.postMessage and chat.update, sent as JSON bodies; the
+ * token in the Authorization header only, retries with exponential backoff (0.5 s doubling, at
+ * most 30 s) for network errors, HTTP errors and 429s (which wait Slack's Retry-After first),
+ * `ok: false` never retried, and errors shaped like the WebClient's (`code` from its ErrorCode,
+ * `data`, `retryAfter`, `statusCode`), so toPlatformError reads both alike. Answers are small JSON
+ * documents, read whole.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@slack/web-api';
