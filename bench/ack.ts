@@ -1,8 +1,9 @@
 /**
  * Ack latency: a signed Slack slash command → HTTP 200, at a steady request rate, for the bot
  * (`BOT_ROLE=all`, the default a small team runs) idle and with 100 jobs in flight in the same
- * process, beside a bare Bolt app that only acks (bench/bare-bolt.ts), all in this run. The bot
- * and the bare app each run in their own process; this process only sends requests and times them.
+ * process, beside a bare Bolt app that only acks (bench/bare-bolt.mjs), all in this run. The bot
+ * (from `dist/`, as the Docker image runs it) and the bare app each run in their own process on
+ * plain node, no tsx; this process only sends requests and times them.
  * With jobs in flight the two take turns (ROUNDS turns each per rate), so the baseline is measured
  * under the same conditions as the figure it judges.
  */
@@ -14,7 +15,7 @@ import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
 import { fmt, pct, sleep, waitUntil, type Row } from './lib.js';
 import { startSimulatorProcess } from './simulator-process.js';
-import { botNodeArgs } from './worker-process.js';
+import { botNodeArgs, buildOnce } from './worker-process.js';
 
 const SECRET = 'bench-signing-secret';
 const RATES = [50, 200];
@@ -23,7 +24,7 @@ const ROUNDS = 3;
 const order = (label: string) => (label.startsWith('bare') ? 0 : label.includes('idle') ? 1 : 2);
 
 function spawnNode(script: string, env: Record<string, string>, nodeArgs: readonly string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { PATH: inheritedPath(), ...env }, stdio: 'ignore' });
+  return spawn(process.execPath, [...nodeArgs, script], { env: { PATH: inheritedPath(), ...env }, stdio: 'ignore' });
 }
 
 async function ready(url: string): Promise<void> {
@@ -66,9 +67,10 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   // Jobs that stay in flight: each lasts five minutes at the provider.
   const sim = await startSimulatorProcess(300);
   const barePort = await freePort();
-  const bare = spawnNode('bench/bare-bolt.ts', { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET });
+  const bare = spawnNode('bench/bare-bolt.mjs', { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET });
   const botPort = await freePort();
-  const bot = spawnNode('src/main/index.ts', {
+  buildOnce();
+  const bot = spawnNode('dist/src/main/index.js', {
     PORT: String(botPort),
     REDIS_URL: own.url,
     REDIS_PREFIX: 'ackbench',
