@@ -113,7 +113,7 @@ export async function benchScale(options: { jobs: number; workers: number[]; clu
       rows.push({
         figure: `scale-out: ${options.jobs} jobs, ${workers} worker process${workers > 1 ? 'es' : ''}, one Redis`,
         value: `${fmt(r.perSecond)} jobs/s (${fmt(r.perSecond / one, 2)}×)${r.failed ? `, ${r.failed} failed` : ''}; worker CPU ${fmt(r.workerCpuMsPerJob)} ms/job, Redis CPU ${fmt(r.redisCpuMsPerJob ?? NaN, 2)} ms/job, simulator and fake Slack ${fmt(r.otherCpuMsPerJob)} ms/job`,
-        baseline: workers === 1 ? 'pipeline section (in-process)' : `1 worker ${fmt(one)} jobs/s`,
+        baseline: workers === 1 ? 'the pipeline section (a worker in the bench process)' : `1 worker ${fmt(one)} jobs/s`,
       });
     }
     for (const [workers, r] of onCluster) {
