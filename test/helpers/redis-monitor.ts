@@ -17,15 +17,19 @@ export async function monitorRedis(url = testRedisUrl()): Promise<RedisMonitor> 
   const commands: string[][] = [];
   let buffer = '';
   let started!: () => void;
-  const ready = new Promise<void>((resolve) => (started = resolve));
+  let failed!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => ((started = resolve), (failed = reject)));
+  socket.on('error', (err) => failed(err));
   socket.setEncoding('latin1');
   socket.on('data', (chunk: string) => {
     buffer += chunk;
+    let start = 0;
     let end: number;
-    while ((end = buffer.indexOf('\r\n')) >= 0) {
-      const line = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
+    while ((end = buffer.indexOf('\r\n', start)) >= 0) {
+      const line = buffer.slice(start, end);
+      start = end + 2;
       if (line === '+OK') started();
+      else if (line.startsWith('-')) failed(new Error(`MONITOR refused: ${line}`));
       // +1795863777.667266 [0 127.0.0.1:33082] "hset" "key" "field" "value"
       else if (line.startsWith('+')) {
         const args = parseQuoted(line.slice(line.indexOf(']') + 1));
@@ -33,6 +37,7 @@ export async function monitorRedis(url = testRedisUrl()): Promise<RedisMonitor> 
         commands.push(args);
       }
     }
+    buffer = buffer.slice(start);
   });
   socket.write('MONITOR\r\n');
   await ready;
