@@ -2,13 +2,21 @@
  * HTTP helpers for provider clients, on undici: JSON requests with a timeout and the caller's
  * AbortSignal, and downloads that stop reading past a size limit.
  */
-import { fetch, request, type Dispatcher, type FormData } from 'undici';
+import { Agent, fetch, request, type Dispatcher, type FormData } from 'undici';
 import { withLinkedSignal } from '../../src/linked-signal.js';
 
 export interface HttpOptions {
   dispatcher?: Dispatcher;
   timeoutMs: number;
 }
+
+let sharedAgent: Agent | undefined;
+/**
+ * One keep-alive pool for provider calls made without a dispatcher of their own, from this undici.
+ * Not the process's global dispatcher: that one is installed by whichever undici copy loads first,
+ * and discord.js bundles an older undici of its own.
+ */
+const providerAgent = (): Agent => (sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 }));
 
 export interface HttpResponse {
   status: number;
@@ -30,7 +38,7 @@ export async function httpJson(
       headers: init.headers,
       body: init.body as string | undefined,
       signal,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      dispatcher: options.dispatcher ?? providerAgent(),
     });
     return { res, text: await res.body.text() };
   });
@@ -66,7 +74,7 @@ async function readLimited(url: string, maxBytes: number, options: HttpOptions &
     headers: options.headers,
     signal,
     redirect: 'follow',
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: options.dispatcher ?? providerAgent(),
   });
   if (!res.ok || !res.body) {
     await res.body?.cancel();
