@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { FakeSlack, signSlackRequest } from '../test/fakes/slack/server.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
-import { fmt, pct, sleep, waitUntil, type Row } from './lib.js';
+import { fmt, pct, sleep, stopProcess, waitUntil, type Row } from './lib.js';
 import { startSimulatorProcess } from './simulator-process.js';
 import { botNodeArgs, buildOnce } from './worker-process.js';
 
@@ -156,11 +156,7 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
 
   rows.push({ figure: 'ack: the bot’s event-loop delay during the 100-jobs runs, p99 / max (ms)', value: `${fmt(loadedLag.p99)} / ${fmt(loadedLag.max)}`, baseline: 'prom-client’s monitorEventLoopDelay (10 ms resolution)' });
   admin.disconnect();
-  for (const child of [bare, bot]) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  for (const child of [bare, bot]) await stopProcess(child);
   await sim.close();
   await slack.stop();
   await own.destroy();

@@ -1,4 +1,5 @@
 /** What every bench shares: percentiles, a results table, Redis command counts, process sampling. */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { GENERATION_JOB_VERSION, type NewGenerationJob } from '../src/generation.js';
@@ -70,6 +71,16 @@ export function processStats(pid: number): { cpuSeconds: number; rssBytes: numbe
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Stops a child process with SIGTERM, SIGKILL after `graceMs`; returns at once if it has already exited. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -18,14 +18,13 @@ import { createMessageIndex, createSettingsStore } from '../adapters/redis/store
 import { createSlackPlatform } from '../adapters/slack/platform.js';
 import { createGenerationQueue } from '../jobs/queue.js';
 import { createGenerationWorker } from '../jobs/worker.js';
-import { GENERATION_JOB_VERSION, type NewGenerationJob } from '../src/generation.js';
 import { silentLogger } from '../src/logger.js';
 import { createPipelineFetch } from '../src/main/media-fetch.js';
 import { noopMetrics } from '../src/metrics-port.js';
 import type { WorkspaceRef } from '../src/model.js';
 import type { ChatPlatform } from '../src/ports.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
-import { fmt, pct, redisCommandCounts, redisCommands, topCommands, waitUntil, type Row } from './lib.js';
+import { benchJob, fmt, pct, redisCommandCounts, redisCommands, topCommands, waitUntil, type Row } from './lib.js';
 import { platformFiles } from '../test/helpers/platform-files.js';
 import { startSlackProcess } from './slack-process.js';
 
@@ -102,21 +101,7 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   }
   await slack.setTokens(tokens);
   let n = 0;
-  const job = (i: number): NewGenerationJob => {
-    const w = W(i);
-    const now = Date.now();
-    return {
-      v: GENERATION_JOB_VERSION,
-      id: `g-bench-${++n}`,
-      workspace: w,
-      requester: { userId: 'UBENCH', isAdmin: false },
-      request: { provider: 'krea', modelId: 'image/bfl/flux-1-dev', kind: 'image', prompt: `bench ${i}`, width: 1024, height: 1024, count: 1, inputs: [], params: {} },
-      placement: { kind: 'here', conversation: { ...w, channelId: `C${i % options.workspaces}` } },
-      step: 'announce',
-      createdAt: now,
-      deadlineAt: now + 600_000,
-    };
-  };
+  const job = (i: number) => benchJob(`g-bench-${++n}`, i, options.workspaces);
   const finished = async (target: number) => {
     const c = await queue.queue.getJobCounts('completed', 'failed');
     return (c['completed'] ?? 0) + (c['failed'] ?? 0) >= target;

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
-import { sleep } from './lib.js';
+import { sleep, stopProcess } from './lib.js';
 
 export interface SimulatorProcess {
   url: string;
@@ -37,10 +37,6 @@ export async function startSimulatorProcess(jobSeconds = 0.1): Promise<Simulator
       const res = await fetch(`${url}/__sim/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       return ((await res.json()) as unknown[]).length;
     },
-    async close() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    close: () => stopProcess(child),
   };
 }

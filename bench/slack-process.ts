@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
+import { stopProcess } from './lib.js';
 
 export interface SlackStats {
   calls: number;
@@ -36,10 +37,6 @@ export async function startSlackProcess(): Promise<SlackProcess> {
     async stats() {
       return (await (await fetch(`${control}/stats`)).json()) as SlackStats;
     },
-    async close() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    close: () => stopProcess(child),
   };
 }

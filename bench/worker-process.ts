@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
+import { stopProcess } from './lib.js';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -32,14 +33,7 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
   return {
     child,
     output: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcess(child),
   };
 }
 

@@ -47,7 +47,7 @@ export async function announce(turn: Turn): Promise<StepResult> {
       // Known without a call (a Slack ts, the playground): one write below records message and thread.
       const known = here.threadId ? here : platform.threadOf?.(status);
       // Otherwise saved before the call: a crash while opening the thread must not post a second status message.
-      if (!known && !job.statusMessage) await turn.handle.save({});
+      if (!known && !job.statusMessage) await turn.handle.save({ statusMessage: status });
       thread = known ?? (await platform.openThread(status, threadName(turn), turn.runtime.stopping));
     } else {
       thread = await platform.openThread(placement.message, threadName(turn), turn.runtime.stopping);
