@@ -1,7 +1,6 @@
 /** What every bench shares: percentiles, a results table, Redis command counts, process sampling. */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import { GENERATION_JOB_VERSION, type NewGenerationJob } from '../src/generation.js';
 import type { WorkspaceRef } from '../src/model.js';
 
@@ -28,8 +27,13 @@ export function table(rows: Row[]): string {
   return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
 
+/** A Redis client, as far as reading INFO goes (one node, or the one a cluster client picks). */
+export interface InfoClient {
+  info(section: string): Promise<string>;
+}
+
 /** Total commands Redis has processed (INFO commandstats), to count commands per job on a private Redis. */
-export async function redisCommands(redis: Redis): Promise<number> {
+export async function redisCommands(redis: InfoClient): Promise<number> {
   const info = await redis.info('commandstats');
   let total = 0;
   for (const m of info.matchAll(/calls=(\d+)/g)) total += Number(m[1]);
@@ -37,7 +41,7 @@ export async function redisCommands(redis: Redis): Promise<number> {
 }
 
 /** Calls per command (INFO commandstats), to see which commands a job spends. */
-export async function redisCommandCounts(redis: Redis): Promise<Map<string, number>> {
+export async function redisCommandCounts(redis: InfoClient): Promise<Map<string, number>> {
   const info = await redis.info('commandstats');
   const counts = new Map<string, number>();
   for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) counts.set(m[1]!, Number(m[2]));
@@ -55,7 +59,7 @@ export function topCommands(before: Map<string, number>, after: Map<string, numb
     .join(', ');
 }
 
-export async function redisMemory(redis: Redis): Promise<number> {
+export async function redisMemory(redis: InfoClient): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }

@@ -8,7 +8,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { startSimulatorProcess } from './simulator-process.js';
 import { createKreaProvider } from '../adapters/providers/krea/client.js';
 import { createModelCatalog } from '../adapters/providers/model-catalog.js';
@@ -17,6 +16,7 @@ import { createEditBudget } from '../adapters/redis/edit-budget.js';
 import { createMessageIndex, createSettingsStore } from '../adapters/redis/stores.js';
 import { createSlackPlatform } from '../adapters/slack/platform.js';
 import { createGenerationQueue } from '../jobs/queue.js';
+import { createRedisConnection } from '../jobs/redis-connection.js';
 import { createGenerationWorker } from '../jobs/worker.js';
 import { silentLogger } from '../src/logger.js';
 import { createPipelineFetch } from '../src/main/media-fetch.js';
@@ -42,8 +42,9 @@ function limitedMethods(limited: ReadonlyArray<{ method: string }>): string {
 export async function benchPipeline(options: { jobs: number; workspaces: number }): Promise<Row[]> {
   const own = new OwnRedis(await freePort(), 'everysec');
   await own.start();
-  const redis = new Redis(own.url);
-  const connection = new Redis(own.url, { maxRetriesPerRequest: null });
+  // The connections production opens (jobs/redis-connection.ts): the stores' client autopipelined, the worker's not.
+  const redis = createRedisConnection(own.url, { name: 'genbot' });
+  const connection = createRedisConnection(own.url, { forWorker: true, name: 'genbot-worker' });
   // Slack's clock is not the worker's: in this process, a saturated event loop would delay the
   // fake's reading of each call and fake rate-limit answers that Slack would not give.
   const slack = await startSlackProcess();
@@ -144,7 +145,7 @@ export async function benchPipeline(options: { jobs: number; workspaces: number 
   };
 
   // Baseline: BullMQ alone, no-op jobs, same Redis, same concurrency.
-  const noop = new Queue('noop', { connection: redis, prefix });
+  const noop = new Queue('noop', { connection, prefix });
   let done = 0;
   const noopWorker = new Worker('noop', async () => void done++, { connection, prefix, concurrency: CONCURRENCY });
   const noopBefore = await redisCommands(redis);

@@ -4,7 +4,7 @@
  * at once and sees the flag); finished jobs are kept a week for Retry/Variations buttons.
  */
 import { Queue } from 'bullmq';
-import type { RedisClient } from './redis-connection.js';
+import { separateConnection, type RedisClient } from './redis-connection.js';
 import { GenerationJob, type NewGenerationJob } from '../src/generation.js';
 import type { Actor, WorkspaceRef } from '../src/model.js';
 import type { CancelResult, GenerationQueue } from '../src/ports.js';
@@ -25,7 +25,9 @@ export type BullGenerationQueue = GenerationQueue & { queue: Queue; close(): Pro
 export function createGenerationQueue(options: GenerationQueueOptions): BullGenerationQueue {
   const { connection, prefix } = options;
   const keys = jobKeys(prefix);
-  const queue = new Queue(options.queueName ?? QUEUE_NAME, { connection, prefix });
+  // BullMQ's scripts go on a connection of the queue's own, not on the stores' autopipelined client (./redis-connection.ts).
+  const bullClient = separateConnection(connection);
+  const queue = new Queue(options.queueName ?? QUEUE_NAME, { connection: bullClient, prefix });
 
   return {
     queue,
@@ -93,6 +95,7 @@ export function createGenerationQueue(options: GenerationQueueOptions): BullGene
     },
     async close() {
       await queue.close();
+      bullClient.disconnect();
     },
   };
 }

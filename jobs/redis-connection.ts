@@ -49,6 +49,16 @@ export function createRedisConnection(target: RedisTarget | string, options: { f
   return new Redis(t.url ?? 'redis://127.0.0.1:6379', common);
 }
 
+/**
+ * A connection of its own to the same Redis, without autopipelining, for BullMQ's queues. BullMQ
+ * defines its ~60 scripts on the client it is given, and ioredis copies every defined script onto
+ * each pipeline it builds: on the autopipelined store client that is once per tick, ≈ 50 µs and
+ * 130 properties of garbage each time (docs/BENCHMARKS.md, "Pipeline throughput").
+ */
+export function separateConnection(client: RedisClient): RedisClient {
+  return client instanceof Cluster ? client.duplicate([], { enableAutoPipelining: false }) : client.duplicate({ enableAutoPipelining: false });
+}
+
 /** Every master of a cluster, or the one node: where a SCAN must run to see every key. */
 export function scanTargets(redis: RedisClient): Redis[] {
   return redis instanceof Cluster ? redis.nodes('master') : [redis];

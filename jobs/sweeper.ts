@@ -125,7 +125,8 @@ export interface Sweeper {
 
 /** Schedules the sweep (idempotent across processes) and runs it in this process. */
 export async function startSweeper(options: SweeperOptions & { connection: RedisClient; everyMs?: number }): Promise<Sweeper> {
-  const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection: options.redis, prefix: options.prefix });
+  // BullMQ's scripts stay off the stores' autopipelined client (./redis-connection.ts).
+  const maintenance = new Queue(MAINTENANCE_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
   await maintenance.upsertJobScheduler('sweep', { every: options.everyMs ?? SWEEP_EVERY_MS }, { name: 'sweep', opts: { removeOnComplete: 10, removeOnFail: 10 } });
   const worker = new Worker(MAINTENANCE_QUEUE_NAME, async () => sweepOnce(options), { connection: options.connection, prefix: options.prefix, concurrency: 1 });
   worker.on('error', (err) => options.logger.warn({ err }, 'sweeper error'));

@@ -51,7 +51,9 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
   const { deps, prefix } = options;
   const redis = options.redis ?? options.connection;
   const name = options.queueName ?? QUEUE_NAME;
-  const queue = new Queue(name, { connection: redis, prefix });
+  // On the worker's connection, which carries BullMQ's scripts anyway: not on `redis`, whose
+  // autopipeline would copy them onto every pipeline it builds (./redis-connection.ts).
+  const queue = new Queue(name, { connection: options.connection, prefix });
   const stopping = new AbortController();
   // Every job in flight (sleeps, provider calls, downloads) listens for the shutdown: one listener each, not a leak.
   setMaxListeners(0, stopping.signal);
