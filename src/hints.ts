@@ -142,9 +142,19 @@ function mapStrings<T>(value: T, fn: (s: string) => string): T {
   return value;
 }
 
+/** Whether any string of a JSON-like value passes `test` (a status card is rendered on every edit: no copy is made to look). */
+function someString(value: unknown, test: (s: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) return value.some((v: unknown) => someString(v, test));
+  if (value && typeof value === 'object') {
+    for (const key in value) if (someString((value as Record<string, unknown>)[key], test)) return true;
+  }
+  return false;
+}
+
 /** A view with every token rendered for the platform; the same object when it holds none. */
 export function localizeView(view: MessageView, platform: PlatformKind, specs: readonly CommandSpec[] = []): MessageView {
-  if (!hasHints(JSON.stringify(view))) return view;
+  if (!someString(view, hasHints)) return view;
   return mapStrings(view, (s) => renderHints(s, platform, specs));
 }
 

@@ -12,21 +12,46 @@ export interface LinkedSignal {
   dispose(): void;
 }
 
+/**
+ * The children of each parent signal, aborted together by one listener on the parent: a worker's
+ * shutdown signal has a call under it for every job in flight, and an EventTarget adds and removes
+ * listeners by walking all of them, once per call each way.
+ */
+const children = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function childrenOf(parent: AbortSignal): Set<AbortController> {
+  let set = children.get(parent);
+  if (!set) {
+    const created = new Set<AbortController>();
+    set = created;
+    children.set(parent, created);
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const child of created) child.abort(parent.reason);
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  return set;
+}
+
 export function linkedSignal(parent: AbortSignal | undefined, timeoutMs: number): LinkedSignal {
   const controller = new AbortController();
   if (parent?.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, dispose: () => undefined };
   }
-  const onAbort = () => controller.abort(parent?.reason);
-  parent?.addEventListener('abort', onAbort, { once: true });
+  const siblings = parent ? childrenOf(parent) : undefined;
+  siblings?.add(controller);
   const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
   timer.unref();
   return {
     signal: controller.signal,
     dispose() {
       clearTimeout(timer);
-      parent?.removeEventListener('abort', onAbort);
+      siblings?.delete(controller);
     },
   };
 }

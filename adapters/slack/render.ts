@@ -22,8 +22,12 @@ export function slackDate(seconds: number, style: TimeStyle): string {
   return `<!date^${seconds}^${DATE_FORMATS[style]}|${fallbackTime(seconds, style)}>`;
 }
 
+const NEEDS_MRKDWN = /[[&<>*]/;
+
 /** Neutral markdown → Slack mrkdwn: escapes &<> except user mentions, **b** → *b*, [l](u) → <u|l>, times → <!date^…>. */
 export function toMrkdwn(text: string): string {
+  // Most texts (labels, plain status lines) have nothing to convert: every rule below needs one of these.
+  if (!NEEDS_MRKDWN.test(text)) return text;
   const kept: string[] = [];
   const keep = (s: string) => `\u0000${kept.push(s) - 1}\u0000`;
   let out = text.replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, (_m, label: string, url: string) => keep(`<${url}|${label.replace(/[<>|]/g, '')}>`));
