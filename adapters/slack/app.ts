@@ -125,6 +125,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const app = new App({
     receiver,
     logger,
+    // No conversation state is kept between events; Bolt's default in-memory store would be asked
+    // on every event anyway, and answers "not found" with a new Error (a stack trace) each time.
+    convoStore: false,
     // The listeners' client moves its bytes over undici too (./transport.ts), as the workers' does.
     clientOptions: { ...clientOptions, fetch: slackFetch(), retryConfig: { retries: 2 } },
     ...(options.botToken ? { token: options.botToken } : {}),
