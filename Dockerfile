@@ -41,8 +41,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # On SIGTERM the bot stops taking work, hands its current steps back and closes within 15 s.
 STOPSIGNAL SIGTERM
-# --max-semi-space-size=32 (MB; Node 20's default is 16): a worker allocates short-lived
-# objects for every call it makes, and a young generation twice as large halves the scavenges that
-# copy the survivors: 8–20 % less CPU per job (docs/BENCHMARKS.md). The bench starts its bot
-# processes with the flags written here.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=32", "dist/src/main/index.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/main/index.js"]

@@ -15,7 +15,7 @@ import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
 import { fmt, pct, sleep, stopProcess, waitUntil, type Row } from './lib.js';
 import { startSimulatorProcess } from './simulator-process.js';
-import { botNodeArgs, buildOnce, imageNodeFlags } from './worker-process.js';
+import { botNodeArgs, buildOnce } from './worker-process.js';
 
 const SECRET = 'bench-signing-secret';
 const RATES = [50, 200];
@@ -67,8 +67,7 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   // Jobs that stay in flight: each lasts five minutes at the provider.
   const sim = await startSimulatorProcess(300);
   const barePort = await freePort();
-  // Both apps on node with the flags the image runs the bot with: what differs is the bot's own doing.
-  const bare = spawnNode('bench/bare-bolt.mjs', { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET }, imageNodeFlags());
+  const bare = spawnNode('bench/bare-bolt.mjs', { PORT: String(barePort), SLACK_SIGNING_SECRET: SECRET });
   const botPort = await freePort();
   buildOnce();
   const bot = spawnNode('dist/src/main/index.js', {

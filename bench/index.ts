@@ -4,7 +4,6 @@
  * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only=ack,pipeline` runs a subset (parser, budget, pipeline, ack, busy, sweep, scale, waiting).
  * Copy the table to docs/BENCHMARKS.md with the date, the machine and the command.
  */
-import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createEditBudget } from '../adapters/redis/edit-budget.js';
@@ -18,15 +17,7 @@ import { benchPipeline } from './pipeline.js';
 import { benchScale } from './scale.js';
 import { benchSweep } from './sweep.js';
 import { benchWaiting } from './waiting.js';
-import { imageNodeFlags, setBotNodeArgs } from './worker-process.js';
-
-// The pipeline section's worker is this process: it runs with the node flags the image gives the
-// bot (Dockerfile ENTRYPOINT), like every bot process the other sections start.
-const missingFlags = imageNodeFlags().filter((flag) => !process.execArgv.includes(flag));
-if (missingFlags.length > 0) {
-  const rerun = spawnSync(process.execPath, [...missingFlags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(rerun.status ?? 1);
-}
+import { setBotNodeArgs } from './worker-process.js';
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');

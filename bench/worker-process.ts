@@ -16,16 +16,14 @@ export interface BotProcess {
 }
 
 /**
- * The node flags the Docker image runs the bot with, read from the Dockerfile's ENTRYPOINT (the
- * words between `node` and the script), so the bench measures the bot as it is deployed.
+ * The node flags docker-compose.yml gives its worker containers (their NODE_OPTIONS), so the bench
+ * runs worker processes as they are deployed. The ingress and BOT_ROLE=all run with node's defaults.
  */
-export function imageNodeFlags(dockerfile = readFileSync('Dockerfile', 'utf8')): string[] {
-  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
-  const words = line ? (JSON.parse(line) as string[]) : [];
-  const node = words.indexOf('node');
-  const script = words.indexOf('dist/src/main/index.js');
-  if (node < 0 || script < node) throw new Error('Dockerfile: no ENTRYPOINT running node dist/src/main/index.js');
-  return words.slice(node + 1, script);
+export function workerNodeFlags(compose = readFileSync('docker-compose.yml', 'utf8')): string[] {
+  const worker = compose.slice(compose.indexOf('\n  worker:'));
+  const options = /NODE_OPTIONS:\s*"([^"]*)"/.exec(worker)?.[1];
+  if (options === undefined) throw new Error('docker-compose.yml: no NODE_OPTIONS for the worker service');
+  return options.split(/\s+/).filter(Boolean);
 }
 
 /** Extra node flags for the bot processes (`npm run bench -- --bot-node-args="…"`). */
@@ -33,13 +31,14 @@ let nodeArgs: string[] = [];
 export function setBotNodeArgs(args: string[]): void {
   nodeArgs = args;
 }
-/** The image's flags and the ones set above, for every bot process a bench starts (bench/ack.ts too). */
+/** The flags set above, for benches that start the bot their own way (bench/ack.ts). */
 export function botNodeArgs(): readonly string[] {
-  return [...imageNodeFlags(), ...nodeArgs];
+  return nodeArgs;
 }
 
 export function startBotProcess(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, [...botNodeArgs(), 'dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const roleFlags = env['BOT_ROLE'] === 'worker' ? workerNodeFlags() : [];
+  const child = spawn(process.execPath, [...roleFlags, ...nodeArgs, 'dist/src/main/index.js'], { env: { PATH: inheritedPath(), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => void (out = (out + d.toString()).slice(-10_000));
   child.stdout?.on('data', keep);
