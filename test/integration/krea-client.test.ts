@@ -1,6 +1,7 @@
 /** The Krea client against the Krea simulator: real HTTP on loopback, the documented shapes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKreaProvider, type KreaProvider } from '../../adapters/providers/krea/client.js';
+import { createSchemaValidator } from '../../adapters/providers/krea/openapi.js';
 import { PLAN_REQUIRED_MESSAGE } from '../../adapters/providers/krea/simulator/control.js';
 import { startKreaSimulator, type KreaSimulator } from '../../adapters/providers/krea/simulator/server.js';
 import { ProviderError } from '../../src/errors.js';
@@ -139,5 +140,17 @@ describe('Krea client', () => {
       status: { state: 'succeeded', providerState: 'completed', outputs: [{ url: 'https://x.test/a.png', source: 'provider', mimeType: 'image/png' }] },
     });
     expect(krea.parseWebhook!({ hello: 'world' })).toBeUndefined();
+  });
+});
+
+describe('Krea input schemas', () => {
+  it('a refreshed catalog that changes a model’s schema is validated by the new schema, not a stale compile', () => {
+    const validator = createSchemaValidator();
+    const before = { type: 'object', properties: { width: { type: 'number', maximum: 1024 } } };
+    const after = { type: 'object', properties: { width: { type: 'number', maximum: 2048 } } };
+    expect(validator(before)({ width: 1500 })).toBe(false);
+    expect(validator(after)({ width: 1500 })).toBe(true);
+    // The same schema object is compiled once.
+    expect(validator(after)).toBe(validator(after));
   });
 });

@@ -39,6 +39,9 @@ function idSegment(id: string): string {
   }
 }
 
+/** A model without an input schema accepts anything (one object, so its validator is compiled once). */
+const NO_SCHEMA: Record<string, unknown> = {};
+
 export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
   const log = options.logger.child({ provider: 'krea' });
@@ -82,7 +85,12 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
 
   async function loadModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const res = await call('openapi', `${base}/openapi.json`, { method: 'GET', ...(signal ? { signal } : {}) });
+    const first = models === undefined;
     models = parseKreaOpenApi(res.body).map(toModelInfo);
+    // The validator's first compile costs ~50 ms (ajv sets itself up; later ones take ~5 ms): paid
+    // here, with the catalog's load at start-up, not by the first submit while acks wait behind it.
+    const sample = models.find((m) => m.inputSchema);
+    if (first && sample) validator(sample.inputSchema as Record<string, unknown>);
     return models;
   }
 
@@ -100,10 +108,10 @@ export function createKreaProvider(options: KreaProviderOptions): KreaProvider {
 
     async submit(request: ProviderSubmitRequest, ctx): Promise<Operation> {
       const model = await modelFor(request.modelId, ctx.signal);
-      const schema = (model?.inputSchema ?? {}) as Record<string, unknown>;
+      const schema = (model?.inputSchema ?? NO_SCHEMA) as Record<string, unknown>;
       const body = buildKreaBody(request, schema);
       if (model) {
-        const validate = validator(model.id, schema);
+        const validate = validator(schema);
         if (!validate(body)) {
           // Our own mapping produced a body the model refuses: a bug on our side, not the user's.
           throw new ProviderError({ provider: 'krea', code: 'bad_request', retryable: false, message: `built body fails ${model.id} schema: ${describeSchemaErrors(validate)}`, userMessage: `Those settings don't fit \`${model.id}\`: ${describeSchemaErrors(validate)}.` });

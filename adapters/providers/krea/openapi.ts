@@ -85,17 +85,20 @@ export function parseKreaOpenApi(document: unknown): KreaModelSpec[] {
   return models;
 }
 
-/** Compiles input schemas (JSON Schema 2020-12, as in OpenAPI 3.1), caching by model id. */
-export function createSchemaValidator(): (modelId: string, schema: Record<string, unknown>) => ValidateFunction {
+/**
+ * Compiles input schemas (JSON Schema 2020-12, as in OpenAPI 3.1), each once: cached by the schema
+ * object, so a catalog refresh that brings a changed schema brings a new validator with it.
+ */
+export function createSchemaValidator(): (schema: Record<string, unknown>) => ValidateFunction {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  const cache = new Map<string, ValidateFunction>();
-  return (modelId, schema) => {
-    let fn = cache.get(modelId);
+  const cache = new WeakMap<object, ValidateFunction>();
+  return (schema) => {
+    let fn = cache.get(schema);
     if (!fn) {
       fn = ajv.compile(schema);
-      cache.set(modelId, fn);
+      cache.set(schema, fn);
     }
     return fn;
   };

@@ -260,7 +260,7 @@ export async function startKreaSimulator(options: KreaSimulatorOptions = {}): Pr
     if (!model) return send(res, 404, { error: `Model not found: ${modelId}` });
     if (control.balanceEmpty) return send(res, 402, { error: OUT_OF_BALANCE_MESSAGE });
     if (typeof json !== 'object' || json === null || Array.isArray(json)) return send(res, 400, { error: 'Expected a JSON object body' });
-    const validate = validator(modelId, model.inputSchema);
+    const validate = validator(model.inputSchema);
     if (!validate(json)) return send(res, 400, { error: `Invalid request body: ${describeSchemaErrors(validate)}` });
     const now = Date.now();
     const fails = control.failNextJobs > 0;
