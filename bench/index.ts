@@ -4,6 +4,7 @@
  * cores; `npm run bench -- --long` adds the 10,000-job waiting run. `--only=ack,pipeline` runs a subset (parser, budget, pipeline, ack, busy, sweep, scale, waiting).
  * Copy the table to docs/BENCHMARKS.md with the date, the machine and the command.
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createEditBudget } from '../adapters/redis/edit-budget.js';
@@ -17,7 +18,7 @@ import { benchPipeline } from './pipeline.js';
 import { benchScale } from './scale.js';
 import { benchSweep } from './sweep.js';
 import { benchWaiting } from './waiting.js';
-import { setBotNodeArgs } from './worker-process.js';
+import { setBotNodeArgs, workerNodeFlags } from './worker-process.js';
 
 const args = process.argv.slice(2);
 const long = args.includes('--long');
@@ -73,11 +74,29 @@ async function benchEditBudget(): Promise<Row[]> {
   return [{ figure: 'edit budget (Lua token bucket, 50 workspaces)', value: `${fmt(perSecond, 0)} checks/s`, baseline: `PING ${fmt(pings, 0)}/s` }];
 }
 
+/** `--rows-json`: print the rows as JSON (for a parent bench process) instead of the table. */
+const rowsJson = args.includes('--rows-json');
+
+/**
+ * The pipeline section measures one worker process, so it runs as worker containers run: with the
+ * node flags docker-compose.yml gives them (a larger young generation), in a process of its own
+ * when this one lacks them (this one also hosts the busy section, which is BOT_ROLE=all and keeps
+ * node's defaults).
+ */
+async function pipelineAsDeployed(): Promise<Row[]> {
+  const flags = workerNodeFlags();
+  if (flags.every((flag) => process.execArgv.includes(flag))) return benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) });
+  const child = spawnSync(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, '--only=pipeline', '--rows-json', `--jobs=${pipelineJobs}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('ROWS '));
+  if (child.status !== 0 || !line) throw new Error(`the pipeline section's process failed (exit ${child.status}):\n${child.stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('ROWS '.length)) as Row[];
+}
+
 const rows: Row[] = [];
 const sections: Array<[string, () => Promise<Row[]>]> = [
   ['parser', benchParser],
   ['budget', benchEditBudget],
-  ['pipeline', () => benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) })],
+  ['pipeline', pipelineAsDeployed],
   ['ack', () => benchAck({ seconds: 8 })],
   ['busy', () => benchBusy({ jobs: busyJobs })],
   ['sweep', () => benchSweep({ jobs: 10_000 })],
@@ -90,5 +109,5 @@ for (const [name, run] of sections) {
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
 }
-console.log(table(rows));
+console.log(rowsJson ? `ROWS ${JSON.stringify(rows)}` : table(rows));
 process.exit(0);
