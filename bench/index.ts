@@ -106,7 +106,8 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
 ];
 for (const [name, run] of sections) {
   if (!want(name)) continue;
-  process.stderr.write(`bench: ${name}…\n`);
+  // A section run for a parent bench process is announced by the parent.
+  if (!rowsJson) process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
 }
 console.log(rowsJson ? `ROWS ${JSON.stringify(rows)}` : table(rows));

@@ -190,6 +190,12 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
     return replies.messages?.find((m) => m.ts === ts);
   }
 
+  /** The thread a message opens or sits in, when its ref says so without a call (a reply's or a top-level post's ts). */
+  function knownThread(message: MessageRef): ConversationRef | undefined {
+    const threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);
+    return threadId ? { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId } : undefined;
+  }
+
   return {
     platform: 'slack',
     async reserve(call, where) {
@@ -219,18 +225,13 @@ export function createSlackPlatform(options: SlackPlatformOptions): ChatPlatform
         throw toPlatformError(err, 'chat.update', message.channelId);
       }
     },
-    threadOf(message: MessageRef) {
-      const threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);
-      return threadId ? { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId } : undefined;
-    },
+    threadOf: knownThread,
     async openThread(message: MessageRef) {
       // A thread is the parent's ts. A reply's ts is not a thread: find its parent.
-      let threadId = message.threadId ?? (message.topLevel ? message.messageId : undefined);
-      if (!threadId) {
-        const found = await findMessage(message.channelId, message.messageId).catch(() => undefined);
-        threadId = found?.thread_ts ?? message.messageId;
-      }
-      return { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId };
+      const known = knownThread(message);
+      if (known) return known;
+      const found = await findMessage(message.channelId, message.messageId).catch(() => undefined);
+      return { platform: 'slack', workspaceId: teamId, channelId: message.channelId, threadId: found?.thread_ts ?? message.messageId };
     },
     async upload(to: ConversationRef, files: OutgoingFile[], opts: { comment?: string }, signal?: AbortSignal): Promise<UploadResult> {
       try {
