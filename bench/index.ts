@@ -13,7 +13,7 @@ import { parseCommandText } from '../src/command-text.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { benchAck } from './ack.js';
 import { benchBusy } from './busy.js';
-import { fmt, table, type Row } from './lib.js';
+import { fmt, setFakeNodeArgs, table, type Row } from './lib.js';
 import { benchPipeline } from './pipeline.js';
 import { benchScale } from './scale.js';
 import { benchSweep } from './sweep.js';
@@ -37,6 +37,9 @@ const scaleCluster = !args.includes('--no-cluster');
  */
 const botNodeArgs = args.find((a) => a.startsWith('--bot-node-args='))?.slice('--bot-node-args='.length);
 if (botNodeArgs) setBotNodeArgs(botNodeArgs.split(' ').filter(Boolean));
+/** `--fake-node-args="--cpu-prof --cpu-prof-dir=/tmp/fprof"`: the same for the pipeline section's fake Slack and Krea simulator processes. */
+const fakeNodeArgs = args.find((a) => a.startsWith('--fake-node-args='));
+if (fakeNodeArgs) setFakeNodeArgs(fakeNodeArgs.slice('--fake-node-args='.length).split(' ').filter(Boolean));
 /** `--polling`: the waiting section without webhooks (no PUBLIC_URL), every job followed by polls alone. */
 const waitingJobs = Number(args.find((a) => a.startsWith('--waiting-jobs='))?.slice('--waiting-jobs='.length) ?? 10_000);
 const waitingSeconds = Number(args.find((a) => a.startsWith('--waiting-seconds='))?.slice('--waiting-seconds='.length) ?? 300);
@@ -86,7 +89,7 @@ const rowsJson = args.includes('--rows-json');
 async function pipelineAsDeployed(): Promise<Row[]> {
   const flags = workerNodeFlags();
   if (flags.every((flag) => process.execArgv.includes(flag))) return benchPipeline({ jobs: pipelineJobs, workspaces: Math.max(40, Math.round(pipelineJobs / 2)) });
-  const child = spawnSync(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, '--only=pipeline', '--rows-json', `--jobs=${pipelineJobs}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, '--only=pipeline', '--rows-json', `--jobs=${pipelineJobs}`, ...(fakeNodeArgs ? [fakeNodeArgs] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('ROWS '));
   if (child.status !== 0 || !line) throw new Error(`the pipeline section's process failed (exit ${child.status}):\n${child.stdout.slice(-2000)}`);
   return JSON.parse(line.slice('ROWS '.length)) as Row[];

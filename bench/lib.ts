@@ -74,6 +74,15 @@ export function processStats(pid: number): { cpuSeconds: number; rssBytes: numbe
   return { cpuSeconds, rssBytes: rssPages * 4096 };
 }
 
+/** Extra node flags for the fakes' own processes (`npm run bench -- --fake-node-args="…"`), e.g. a CPU profile of each. */
+let fakeArgs: string[] = [];
+export function setFakeNodeArgs(args: string[]): void {
+  fakeArgs = args;
+}
+export function fakeNodeArgs(): readonly string[] {
+  return fakeArgs;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Stops a child process with SIGTERM, SIGKILL after `graceMs`; returns at once if it has already exited. */

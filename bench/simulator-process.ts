@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
-import { sleep, stopProcess } from './lib.js';
+import { fakeNodeArgs, sleep, stopProcess } from './lib.js';
 
 export interface SimulatorProcess {
   url: string;
@@ -17,7 +17,7 @@ export interface SimulatorProcess {
 /** Jobs end after `jobSeconds`; every image of a size is the same picture, drawn once (drawing is the provider's cost, not the bot's). */
 export async function startSimulatorProcess(jobSeconds = 0.1): Promise<SimulatorProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/simulate-krea.ts'], {
+  const child = spawn(process.execPath, [...fakeNodeArgs(), '--import', 'tsx', 'src/main/simulate-krea.ts'], {
     env: { PATH: inheritedPath(), KREA_SIMULATOR_PORT: String(port), KREA_SIMULATOR_JOB_SECONDS: String(jobSeconds), KREA_SIMULATOR_ONE_IMAGE: 'true', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });

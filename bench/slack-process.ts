@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
-import { stopProcess } from './lib.js';
+import { fakeNodeArgs, stopProcess } from './lib.js';
 
 export interface SlackStats {
   calls: number;
@@ -12,6 +12,7 @@ export interface SlackStats {
 
 export interface SlackProcess {
   apiUrl: string;
+  pid: number;
   setTokens(tokens: Record<string, string>): Promise<void>;
   stats(): Promise<SlackStats>;
   close(): Promise<void>;
@@ -19,7 +20,7 @@ export interface SlackProcess {
 
 export async function startSlackProcess(): Promise<SlackProcess> {
   const controlPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-slack-main.ts'], { env: { PATH: inheritedPath(), FAKE_SLACK_CONTROL_PORT: String(controlPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...fakeNodeArgs(), '--import', 'tsx', 'bench/fake-slack-main.ts'], { env: { PATH: inheritedPath(), FAKE_SLACK_CONTROL_PORT: String(controlPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -31,6 +32,7 @@ export async function startSlackProcess(): Promise<SlackProcess> {
   const control = `http://127.0.0.1:${controlPort}`;
   return {
     apiUrl: `${url}/api/`,
+    pid: child.pid!,
     async setTokens(tokens) {
       await fetch(`${control}/tokens`, { method: 'POST', body: JSON.stringify(tokens) });
     },

@@ -58,8 +58,19 @@ export interface FakeSlackChannel {
 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
+  /** Calls per method, kept even when `recordCalls` is off. */
+  readonly callCounts = new Map<string, number>();
+  /**
+   * Off for a long benchmark (bench/fake-slack-main.ts): every call then only counts, and an
+   * upload's bytes are counted instead of kept, so the fake neither grows nor copies with the run
+   * (its CPU is taken from the worker it measures). Tests keep both on.
+   */
+  recordCalls = true;
+  keepUploadBytes = true;
   readonly messages: FakeSlackMessage[] = [];
-  readonly uploads = new Map<string, { bytes: Buffer; filename?: string }>();
+  /** The same messages by channel and ts, for chat.update (a scan of every message grew with the run). */
+  private readonly messageIndex = new Map<string, FakeSlackMessage>();
+  readonly uploads = new Map<string, { bytes: Buffer; size?: number; filename?: string }>();
   readonly responses: Array<{ id: string; body: Record<string, unknown> }> = [];
   readonly files = new Map<string, { bytes: Buffer; mimetype: string }>();
   /** Workspace admins (is_admin), the short way; `users` says more. */
@@ -114,6 +125,7 @@ export class FakeSlack {
   addMessage(message: Omit<FakeSlackMessage, 'ts'> & { ts?: string }): FakeSlackMessage {
     const m = { ts: message.ts ?? this.nextTs(), ...message };
     this.messages.push(m);
+    this.messageIndex.set(`${m.channel} ${m.ts}`, m);
     return m;
   }
 
@@ -168,7 +180,14 @@ export class FakeSlack {
   private async readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** An upload's size without keeping its bytes (`keepUploadBytes` off). */
+  private async countBody(req: IncomingMessage): Promise<number> {
+    let n = 0;
+    for await (const c of req) n += (c as Buffer).length;
+    return n;
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -178,6 +197,13 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
+    if (!this.keepUploadBytes && url.pathname.startsWith('/upload/')) {
+      const size = await this.countBody(req);
+      const id = url.pathname.slice('/upload/'.length);
+      this.uploads.set(id, { ...this.uploads.get(id), bytes: EMPTY, size });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(`OK - ${size}`);
+    }
     const raw = await this.readBody(req);
     const auth = /^Bearer\s+(.+)$/.exec(req.headers.authorization ?? '')?.[1];
 
@@ -217,7 +243,8 @@ export class FakeSlack {
     else for (const [k, v] of new URLSearchParams(raw.toString())) args[k] = /^[[{]/.test(v) ? safeJson(v) : v;
     for (const [k, v] of url.searchParams) args[k] ??= v;
     const token = auth ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
-    this.calls.push({ method, args, ...(token ? { token } : {}), at: Date.now() });
+    if (this.recordCalls) this.calls.push({ method, args, ...(token ? { token } : {}), at: Date.now() });
+    this.callCounts.set(method, (this.callCounts.get(method) ?? 0) + 1);
     const team = token ? this.tokens.get(token) : undefined;
     const noAuth = ['oauth.v2.access', 'apps.connections.open', 'api.test'];
     if (!noAuth.includes(method) && !team) return this.json(res, 200, { ok: false, error: 'invalid_auth' });
@@ -246,7 +273,7 @@ export class FakeSlack {
           this.rateLimitUpdates -= 1;
           return this.json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
         }
-        const m = this.messages.find((x) => x.ts === args['ts'] && x.channel === args['channel']);
+        const m = this.messageIndex.get(`${String(args['channel'])} ${String(args['ts'])}`);
         if (!m) return this.json(res, 200, { ok: false, error: 'message_not_found' });
         Object.assign(m, { text: args['text'], blocks: args['blocks'] });
         return this.json(res, 200, { ok: true, channel: m.channel, ts: m.ts });
@@ -344,7 +371,7 @@ export class FakeSlack {
         if (!upload) return this.json(res, 200, { ok: false, error: 'file_not_found' });
         const share = this.shares.get(id);
         const shares = share ? { [share.isPrivate ? 'private' : 'public']: { [share.channel]: [{ ts: share.ts, channel_name: share.channel.toLowerCase(), team_id: team, share_user_id: 'UBOT', reply_count: 0 }] } } : {};
-        return this.json(res, 200, { ok: true, file: { id, name: upload.filename, title: upload.filename, mimetype: 'image/png', size: upload.bytes.length, url_private: `${this.url}/files-pri/T1-${id}/${upload.filename ?? 'x'}`, shares } });
+        return this.json(res, 200, { ok: true, file: { id, name: upload.filename, title: upload.filename, mimetype: 'image/png', size: upload.size ?? upload.bytes.length, url_private: `${this.url}/files-pri/T1-${id}/${upload.filename ?? 'x'}`, shares } });
       }
       case 'apps.connections.open':
         return this.json(res, 200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket` });
@@ -356,6 +383,8 @@ export class FakeSlack {
     }
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function safeJson(v: string): unknown {
   try {
