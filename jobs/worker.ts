@@ -29,6 +29,12 @@ redis.call('HSET', KEYS[1], 'data', ARGV[1])
 return 0
 `);
 
+/**
+ * The signal that hands a job back to BullMQ as delayed, one for every turn: BullMQ recognises it by
+ * class and name and never keeps or logs it, and a new Error per turn captured a stack trace nobody reads.
+ */
+const HAND_BACK = new DelayedError();
+
 export interface GenerationWorkerOptions {
   connection: RedisClient;
   prefix: string;
@@ -102,7 +108,7 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
         const cancellable = ['announce', 'submit', 'poll'].includes(handle.data.step);
         const wait = cancellable && ms > 1000 && (await runtime.state.cancelRequest(parsed.data.id)) !== undefined ? 0 : ms;
         await job.moveToDelayed(Date.now() + Math.max(0, wait), token);
-        throw new DelayedError();
+        throw HAND_BACK;
       },
     };
     await runGenerationJob(handle, deps, runtime);

@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@slack/web-api';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { slackAgent } from './transport.js';
 
 export interface SlackCallOptions {
@@ -76,16 +76,17 @@ export interface SlackWebApi {
 }
 
 export function createSlackWebApi(options: { token: string; apiUrl: string; dispatcher?: Dispatcher }): SlackWebApi {
-  const base = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
+  // Parsed once: undici's top-level request() parses every call's URL again to find these two.
+  const api = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
   const dispatcher = options.dispatcher ?? slackAgent();
   const authorization = `Bearer ${options.token}`;
 
   /** One HTTP exchange; what may be tried again throws a retryable error, the rest a final one. */
-  async function exchange(url: string, body: string | Uint8Array, contentType: string, opts: SlackCallOptions & { withToken?: boolean }): Promise<{ status: number; text: string }> {
+  async function exchange(target: { origin: string; path: string }, body: string | Uint8Array, contentType: string, opts: SlackCallOptions & { withToken?: boolean }): Promise<{ status: number; text: string }> {
     let res: Dispatcher.ResponseData;
     const headers = opts.withToken === false ? { 'content-type': contentType } : { authorization, 'content-type': contentType };
     try {
-      res = await request(url, { method: 'POST', headers, body, dispatcher, ...(opts.signal ? { signal: opts.signal } : {}) });
+      res = await dispatcher.request({ origin: target.origin, path: target.path, method: 'POST', headers, body, ...(opts.signal ? { signal: opts.signal } : {}) });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       throw new Retryable(new SlackCallError(`A request error occurred: ${(err as { code?: string }).code ?? (err as Error).message}`, ErrorCode.RequestError, { cause: err }));
@@ -119,7 +120,7 @@ export function createSlackWebApi(options: { token: string; apiUrl: string; disp
     async call(method, args, opts) {
       // Slack recommends JSON for the block-carrying chat methods; every other method stays as the WebClient sends it.
       const body = JSON_METHODS.has(method) ? [JSON.stringify(args), 'application/json; charset=utf-8'] as const : [formEncode(args), 'application/x-www-form-urlencoded'] as const;
-      const { text } = await withRetries(opts, () => exchange(`${base}${method}`, body[0], body[1], opts));
+      const { text } = await withRetries(opts, () => exchange({ origin: api.origin, path: `${api.pathname}${method}` }, body[0], body[1], opts));
       let answer: Record<string, unknown>;
       try {
         answer = JSON.parse(text) as Record<string, unknown>;
@@ -130,7 +131,8 @@ export function createSlackWebApi(options: { token: string; apiUrl: string; disp
       return answer as SlackAnswer;
     },
     async uploadBytes(uploadUrl, bytes, opts) {
-      await withRetries(opts, () => exchange(uploadUrl, bytes, 'application/octet-stream', opts));
+      const url = new URL(uploadUrl);
+      await withRetries(opts, () => exchange({ origin: url.origin, path: `${url.pathname}${url.search}` }, bytes, 'application/octet-stream', opts));
     },
   };
 }
