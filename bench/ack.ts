@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { FakeSlack, signSlackRequest } from '../test/fakes/slack/server.js';
 import { freePort, OwnRedis } from '../test/helpers/chaos-cluster.js';
 import { inheritedPath } from '../test/helpers/chaos-mode.js';
-import { fmt, pct, sleep, stopProcess, waitUntil, type Row } from './lib.js';
+import { fmt, pct, processStats, sleep, stopProcess, waitUntil, type Row } from './lib.js';
 import { startSimulatorProcess } from './simulator-process.js';
 import { botNodeArgs, buildOnce } from './worker-process.js';
 
@@ -89,8 +89,11 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   await admin.hset('ackbench:ws:slack:T1:settings', 'maxConcurrentJobs', '50');
 
   const rows: Row[] = [];
-  type Result = { label: string; rate: number; p50: number; p99: number; errors: number };
-  const summarise = (label: string, rate: number, ms: number[], errors: number): Result => ({ label, rate, p50: pct(ms, 50), p99: pct(ms, 99), errors });
+  type Result = { label: string; rate: number; p50: number; p99: number; errors: number; cpuMs: number };
+  const summarise = (label: string, rate: number, ms: number[], errors: number, cpuSeconds: number): Result => ({ label, rate, p50: pct(ms, 50), p99: pct(ms, 99), errors, cpuMs: (cpuSeconds * 1000) / Math.max(1, ms.length + errors) });
+  // CPU each app spent per command, answer included: steadier than a p99 on a shared machine, and
+  // what the loop is busy with between acks (the bare app only acks; the bot also answers).
+  const cpuOf = (child: ChildProcess) => processStats(child.pid!).cpuSeconds;
   // `/genbot help`: the same signed-command path as /generate, without adding jobs while measuring.
   // A response_url that answers, as Slack's does: the help is delivered through it (one POST each).
   const send = (url: string, rate: number, seconds: number) => load(url, rate, seconds, () => 'help', slack.url);
@@ -103,8 +106,9 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   await warm(bareUrl);
   await warm(botUrl);
   for (const rate of RATES) {
+    const cpu0 = cpuOf(bot);
     const { ms, errors } = await send(botUrl, rate, options.seconds);
-    results.push(summarise('bot, idle', rate, ms, errors));
+    results.push(summarise('bot, idle', rate, ms, errors, cpuOf(bot) - cpu0));
   }
   // 100 jobs in flight in the same process (in 100 channels: one channel takes a status post a second), then the same load.
   for (let i = 0; i < 100; i++) {
@@ -123,14 +127,16 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   // The loaded bot and bare Bolt take turns, a few seconds each, and each one's p99 is over all
   // its turns: on two shared cores a single run of either swings by 2× from one minute to the
   // next, and taking turns puts both under the same conditions.
-  const pools = new Map<string, { ms: number[]; errors: number }>();
+  const pools = new Map<string, { ms: number[]; errors: number; cpuSeconds: number }>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const rate of RATES) {
-      for (const [label, url] of [['bare Bolt (acks only)', bareUrl], ['bot, 100 jobs in flight', botUrl]] as const) {
+      for (const [label, url, child] of [['bare Bolt (acks only)', bareUrl, bare], ['bot, 100 jobs in flight', botUrl, bot]] as const) {
+        const cpu0 = cpuOf(child);
         const { ms, errors } = await send(url, rate, options.seconds / 2);
-        const pool = pools.get(`${label}@${rate}`) ?? { ms: [], errors: 0 };
+        const pool = pools.get(`${label}@${rate}`) ?? { ms: [], errors: 0, cpuSeconds: 0 };
         pool.ms.push(...ms);
         pool.errors += errors;
+        pool.cpuSeconds += cpuOf(child) - cpu0;
         pools.set(`${label}@${rate}`, pool);
       }
     }
@@ -138,7 +144,7 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
   const loadedLag = await lag();
   for (const [key, pool] of pools) {
     const [label, rate] = key.split('@') as [string, string];
-    results.push(summarise(label, Number(rate), pool.ms, pool.errors));
+    results.push(summarise(label, Number(rate), pool.ms, pool.errors, pool.cpuSeconds));
   }
 
   const bareAt = (rate: number) => results.find((r) => r.label.startsWith('bare') && r.rate === rate)!;
@@ -148,7 +154,7 @@ export async function benchAck(options: { seconds: number }): Promise<Row[]> {
     const met = loaded ? r.p99 < 25 && r.p99 <= 1.5 * base.p99 : undefined;
     rows.push({
       figure: `ack: ${r.label} @ ${r.rate}/s${r.label.startsWith('bare') || loaded ? `, ${ROUNDS} turns of ${options.seconds / 2} s taken in turn` : ''}`,
-      value: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
+      value: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms${r.errors ? `, ${r.errors} errors` : ''}; CPU ${fmt(r.cpuMs, 2)} ms per command`,
       baseline: r.label.startsWith('bare') ? '–' : `bare Bolt p99 ${fmt(base.p99)} ms`,
       ...(loaded ? { goal: 'p99 < 25 ms and ≤ 1.5× bare', met } : {}),
     });
