@@ -88,6 +88,9 @@ export async function benchScale(options: { jobs: number; workers: number[]; clu
   const slack = new FakeSlack();
   // One bot token serves every benchmark workspace here, so the fake would count them as one team.
   slack.enforceRateLimits = false;
+  // Counts instead of records: nothing here reads the calls, and kept uploads would grow with every run.
+  slack.recordCalls = false;
+  slack.keepUploadBytes = false;
   await slack.start();
   const sim = await startSimulatorProcess();
   const rows: Row[] = [];
