@@ -2,7 +2,8 @@
  * A loopback fake of Slack that speaks the documented protocols: the Web API (form or JSON
  * bodies, `{ok}` answers, 429 with Retry-After), the files.uploadV2 upload URL, private file
  * downloads that need the bot token (an HTML login page otherwise), response_url, OAuth token
- * exchange, and the Socket Mode websocket (hello, envelopes, acks). Records every call.
+ * exchange, and the Socket Mode websocket (hello, envelopes, acks). Records every call (a
+ * benchmark may have it count them instead: `recordCalls`).
  * users.info answers from a table of users the test sets (admins, owners, guests, failures);
  * views.open records the modals and views.publish the App Home views; conversations.info /
  * conversations.members answer from a table of channels (public or private, with members,
