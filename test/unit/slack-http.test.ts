@@ -201,9 +201,12 @@ describe('hot-path Slack calls (web-api-call)', () => {
     const bytes = new Uint8Array([1, 2, 3, 250]);
     await api().uploadBytes(`${base.replace('/api/', '')}/upload/F9`, bytes, { retries: 0, withToken: true });
     await api().uploadBytes(`${base.replace('/api/', '')}/upload/F10`, bytes, { retries: 0, withToken: false });
+    // Slack's upload URL is opaque: whatever it carries after the path goes back as it came.
+    await api().uploadBytes(`${base.replace('/api/', '')}/upload/v1/F11?sig=a%2Bb&t=1`, bytes, { retries: 0, withToken: false });
     expect(seen[0]!.authorization).toBe('Bearer xoxb-hot');
     expect(seen[0]!.contentType).toBe('application/octet-stream');
     expect(seen[0]!.body.equals(Buffer.from(bytes))).toBe(true);
     expect(seen[1]!.authorization).toBeUndefined();
+    expect(seen.map((s) => s.path)).toEqual(['/upload/F9', '/upload/F10', '/upload/v1/F11?sig=a%2Bb&t=1']);
   });
 });
