@@ -61,7 +61,8 @@ export function createGenerationWorker(options: GenerationWorkerOptions): Genera
   // autopipeline would copy them onto every pipeline it builds (./redis-connection.ts).
   const queue = new Queue(name, { connection: options.connection, prefix });
   const stopping = new AbortController();
-  // Every job in flight (sleeps, provider calls, downloads) listens for the shutdown: one listener each, not a leak.
+  // Every job in flight listens for the shutdown (its sleeps and platform calls one listener each;
+  // provider calls and downloads share one, src/linked-signal.ts): many listeners, not a leak.
   setMaxListeners(0, stopping.signal);
   const runtime: Runtime = {
     state: createJobState(redis, prefix),

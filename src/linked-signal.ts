@@ -20,20 +20,18 @@ export interface LinkedSignal {
 const children = new WeakMap<AbortSignal, Set<AbortController>>();
 
 function childrenOf(parent: AbortSignal): Set<AbortController> {
-  let set = children.get(parent);
-  if (!set) {
-    const created = new Set<AbortController>();
-    set = created;
-    children.set(parent, created);
-    parent.addEventListener(
-      'abort',
-      () => {
-        for (const child of created) child.abort(parent.reason);
-        created.clear();
-      },
-      { once: true },
-    );
-  }
+  const known = children.get(parent);
+  if (known) return known;
+  const set = new Set<AbortController>();
+  children.set(parent, set);
+  parent.addEventListener(
+    'abort',
+    () => {
+      for (const child of set) child.abort(parent.reason);
+      set.clear();
+    },
+    { once: true },
+  );
   return set;
 }
 
